@@ -1,0 +1,212 @@
+"""Indicators of the social-service dimensions and the targets each plan sets for them."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plans.models.documents import MAX_YEAR, MIN_YEAR
+from povertyplan.fields import MeasureField
+
+
+class Dimension(models.Model):
+    """A basic social-service dimension (việc làm, y tế, …) or the group of overall poverty-rate targets."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_social_service = models.BooleanField(
+        _("social-service dimension"), default=True, help_text=_("Unticked for the overall poverty-rate group.")
+    )
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.TextChoices):
+    PERCENT = "%", "%"
+    HOUSEHOLDS = "hộ", _("households (hộ)")
+    PEOPLE = "người", _("people (người)")
+    WORKERS = "lao động", _("workers (lao động)")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Should rise")
+    DECREASE = "decrease", _("Should fall")
+
+
+class Indicator(models.Model):
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("dimension"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.TextField(_("name"))
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    direction = models.CharField(_("desired direction"), max_length=10, choices=Direction.choices)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["dimension__order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlanIndicator(models.Model):
+    """An indicator as one plan states it: the text as written, where it stands, who leads it."""
+
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="plan_indicators"
+    )
+    appendix = models.ForeignKey(
+        "plans.Appendix",
+        verbose_name=_("appendix"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    section = models.ForeignKey(
+        "plans.PlanSection",
+        verbose_name=_("section of the plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    number = models.CharField(_("number as written"), max_length=10, blank=True)
+    group_heading = models.CharField(
+        _("group heading as written"), max_length=200, blank=True, help_text=_("e.g. “- Chiều thiếu hụt về y tế:”")
+    )
+    text = models.TextField(_("text as written"))
+    lead_agency = models.ForeignKey(
+        "plans.Agency",
+        verbose_name=_("lead agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_indicators",
+    )
+    coordinating_agencies = models.ManyToManyField(
+        "plans.Agency", verbose_name=_("coordinating agencies"), blank=True, related_name="coordinated_indicators"
+    )
+    responsible_as_written = models.CharField(
+        _("responsible agencies as written"), max_length=300, blank=True, help_text=_("The “Đơn vị thực hiện” cell.")
+    )
+
+    class Meta:
+        verbose_name = _("plan indicator")
+        verbose_name_plural = _("plan indicators")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator"],
+                name="plan_indicator_once_per_plan",
+                violation_error_message=_("This plan already states this indicator."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:100]
+
+    def clean(self):
+        errors = {}
+        if self.plan_id and self.lead_agency_id and self.lead_agency.province_id != self.plan.province_id:
+            errors["lead_agency"] = _("The agency belongs to another province than the plan.")
+        if self.plan_id and self.appendix_id and self.appendix.plan_id != self.plan_id:
+            errors["appendix"] = _("The appendix belongs to another plan.")
+        if self.plan_id and self.section_id and self.section.plan_id != self.plan_id:
+            errors["section"] = _("The section belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ValueKind(models.TextChoices):
+    BASELINE = "baseline", _("Baseline (kết quả năm trước)")
+    TARGET = "target", _("Target")
+    RESULT = "result", _("Result (kết quả thực hiện)")
+
+
+class Qualifier(models.TextChoices):
+    EXACTLY = "exactly", _("exactly")
+    AT_LEAST = "at_least", _("at least (tối thiểu, ít nhất)")
+    ABOUT = "about", _("about (khoảng)")
+    ABOVE = "above", _("above (trên)")
+    BELOW = "below", _("below (dưới)")
+    AT_MOST = "at_most", _("at most (tối đa)")
+    REDUCE_BY_AT_LEAST = "reduce_by_at_least", _("reduce by at least (giảm từ … trở lên)")
+
+
+class IndicatorValue(models.Model):
+    """One year's value of a plan indicator: a baseline, a target or a result, with its qualifier."""
+
+    plan_indicator = models.ForeignKey(
+        PlanIndicator, verbose_name=_("plan indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ValueKind.choices, default=ValueKind.TARGET)
+    value = MeasureField(_("value"))
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier.choices, default=Qualifier.EXACTLY)
+    value_as_written = models.CharField(
+        _("value as written"), max_length=200, blank=True, help_text=_("e.g. “khoảng 2.050”, “tối thiểu 1.000 hộ”.")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["plan_indicator", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_indicator", "year", "kind"],
+                name="indicator_value_one_per_year_and_kind",
+                violation_error_message=_("This indicator already has a value of this kind for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="indicator_value_non_negative",
+                violation_error_message=_("A value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="indicator_value_year_in_range",
+                violation_error_message=_("The year must lie between 1990 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_indicator} {self.year}: {self.value}"
+
+    def clean(self):
+        errors = {}
+        if self.value is not None:
+            if self.value < 0:
+                errors["value"] = _("A value cannot be negative.")
+            elif (
+                self.plan_indicator_id
+                and self.plan_indicator.indicator.unit == Unit.PERCENT
+                and self.value > Decimal(100)
+            ):
+                errors["value"] = _("A percentage cannot exceed 100.")
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            errors["year"] = _("The year must lie between 1990 and 2100.")
+        elif self.year and self.plan_indicator_id and self.kind == ValueKind.TARGET:
+            plan = self.plan_indicator.plan
+            last = plan.orientation_year or plan.last_year
+            if not plan.first_year <= self.year <= last:
+                errors["year"] = _("A target of this plan must fall within %(first)s–%(last)s.") % {
+                    "first": plan.first_year,
+                    "last": last,
+                }
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,95 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+    DEPARTMENT = "department", _("Provincial department (sở)")
+    PROVINCIAL_BODY = "provincial_body", _("Other provincial body")
+    BANK = "bank", _("Bank")
+    FRONT = "front", _("Fatherland Front or mass organisation")
+    GROUP = "group", _("Group of agencies")
+
+
+class Agency(models.Model):
+    """An agency of a province, reused by all of that province's plans.
+
+    Collective addressees ("UBND các huyện, thị xã, thành phố", "Các sở, ban, ngành cấp tỉnh") are
+    agencies of kind GROUP: plans assign duties to them like to any other agency.
+    """
+
+    province = models.ForeignKey(
+        "localities.Locality",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        limit_choices_to={"level": 1},
+    )
+    name = models.CharField(_("full name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("address in links"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text=_("The agency that took over its duties (e.g. after the 2025 reorganisation)."),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name_in_province"),
+            models.UniqueConstraint(fields=["province", "slug"], name="agency_unique_slug_in_province"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_validity_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end of validity cannot be before its start.")})
+
+
+class ProgramProject(models.Model):
+    """A project or sub-project of a National Target Program (e.g. Dự án 4, Tiểu dự án 2 của Dự án 6)."""
+
+    program = models.CharField(_("programme"), max_length=300)
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. DA4, DA6.2"))
+    name = models.CharField(_("name"), max_length=300)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("programme project")
+        verbose_name_plural = _("programme projects")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,171 @@
+"""Yearly household figures of a locality, as a plan publishes them: review results and targets."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from povertyplan.fields import CountField, RateField
+from povertyplan.numbers import compute_rate, format_count
+
+from .documents import MAX_YEAR, MIN_YEAR
+
+
+class FigureKind(models.TextChoices):
+    RESULT = "result", _("Result (kết quả)")
+    TARGET = "target", _("Target (dự kiến / phấn đấu)")
+
+
+class PovertyStandard(models.TextChoices):
+    """The multidimensional poverty standard a figure was measured under: comparing across them needs care."""
+
+    ND07_2021 = "nd07_2021", _("2022–2025 (Nghị định 07/2021/NĐ-CP)")
+    ND351_2025 = "nd351_2025", _("2026–2030 (Nghị định 351/2025/NĐ-CP)")
+
+
+class HouseholdFigure(models.Model):
+    """Households, poor households and the poverty rate of one locality in one year, from one plan.
+
+    A result is what the annual review found; a target is what the plan sets. Both come from a plan
+    (the one that publishes or sets them), so the same locality and year can carry one figure per
+    plan and kind. Published figures are stored as published, including rates that disagree with
+    their counts; the data-quality report shows such disagreements.
+    """
+
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="household_figures",
+        help_text=_("The plan that sets this target, or that publishes this result."),
+    )
+    locality = models.ForeignKey(
+        "localities.Locality", verbose_name=_("locality"), on_delete=models.PROTECT, related_name="household_figures"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=FigureKind.choices)
+    households = CountField(
+        _("households"), null=True, blank=True, help_text=_("Tổng số hộ dân cư; blank when unknown.")
+    )
+    poor_households = CountField(_("poor households"), null=True, blank=True)
+    near_poor_households = CountField(_("near-poor households"), null=True, blank=True)
+    published_rate = RateField(
+        _("poverty rate as published (%)"),
+        null=True,
+        blank=True,
+        help_text=_("As the document prints it; kept even where the counts give another value."),
+    )
+    planned_reduction = CountField(
+        _("planned reduction in poor households"), null=True, blank=True, help_text=_("Số hộ nghèo giảm, as published.")
+    )
+    standard = models.CharField(
+        _("poverty standard"), max_length=20, choices=PovertyStandard.choices, default=PovertyStandard.ND07_2021
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("household figure")
+        verbose_name_plural = _("household figures")
+        ordering = ["plan", "locality__level", "locality__name", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "locality", "year", "kind"],
+                name="figure_one_per_locality_year_kind_plan",
+                violation_error_message=_("This plan already has a figure of this kind for this locality and year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(households__gte=0) | Q(households__isnull=True),
+                name="figure_households_non_negative",
+                violation_error_message=_("The number of households cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(poor_households__gte=0) | Q(poor_households__isnull=True),
+                name="figure_poor_households_non_negative",
+                violation_error_message=_("The number of poor households cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(near_poor_households__gte=0) | Q(near_poor_households__isnull=True),
+                name="figure_near_poor_households_non_negative",
+                violation_error_message=_("The number of near-poor households cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_reduction__gte=0) | Q(planned_reduction__isnull=True),
+                name="figure_planned_reduction_non_negative",
+                violation_error_message=_("The planned reduction cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(poor_households__lte=F("households"))
+                | Q(poor_households__isnull=True)
+                | Q(households__isnull=True),
+                name="figure_poor_not_above_households",
+                violation_error_message=_("There cannot be more poor households than households."),
+            ),
+            models.CheckConstraint(
+                condition=Q(near_poor_households__lte=F("households"))
+                | Q(near_poor_households__isnull=True)
+                | Q(households__isnull=True),
+                name="figure_near_poor_not_above_households",
+                violation_error_message=_("There cannot be more near-poor households than households."),
+            ),
+            models.CheckConstraint(
+                condition=Q(published_rate__gte=0, published_rate__lte=100) | Q(published_rate__isnull=True),
+                name="figure_rate_between_0_and_100",
+                violation_error_message=_("A poverty rate lies between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="figure_year_in_range",
+                violation_error_message=_("The year must lie between 1990 and 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["locality", "year"], name="figure_locality_year_idx")]
+
+    def __str__(self):
+        return f"{self.locality} {self.year} ({self.get_kind_display()})"
+
+    @property
+    def computed_rate(self):
+        """The rate from the counts (2 decimals, half-up); None where the household total is unknown."""
+        return compute_rate(self.poor_households, self.households)
+
+    @property
+    def poverty_rate(self):
+        """The rate to use: computed where the counts allow it, else the published one."""
+        computed = self.computed_rate
+        return computed if computed is not None else self.published_rate
+
+    def clean(self):
+        errors = {}
+        for field in ("households", "poor_households", "near_poor_households", "planned_reduction"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = _("%(field)s cannot be negative.") % {
+                    "field": self._meta.get_field(field).verbose_name.capitalize()
+                }
+        if "poor_households" not in errors and None not in (self.poor_households, self.households):
+            if self.poor_households > self.households:
+                errors["poor_households"] = _(
+                    "There cannot be more poor households (%(poor)s) than households (%(households)s)."
+                ) % {
+                    "poor": format_count(self.poor_households),
+                    "households": format_count(self.households),
+                }
+        if "near_poor_households" not in errors and None not in (self.near_poor_households, self.households):
+            if self.near_poor_households > self.households:
+                errors["near_poor_households"] = _("There cannot be more near-poor households than households.")
+        if self.published_rate is not None and not 0 <= self.published_rate <= 100:
+            errors["published_rate"] = _("A poverty rate lies between 0 and 100%.")
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            errors["year"] = _("The year must lie between 1990 and 2100.")
+        if self.kind == FigureKind.TARGET and self.plan_id and self.year:
+            plan = self.plan
+            last = plan.orientation_year or plan.last_year
+            if not plan.first_year <= self.year <= last:
+                errors["year"] = _("A target of this plan must fall within %(first)s–%(last)s.") % {
+                    "first": plan.first_year,
+                    "last": last,
+                }
+        if self.poor_households is None and self.published_rate is None and self.households is None:
+            errors["poor_households"] = _("Enter at least the households, the poor households or the rate.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,92 @@
+"""Numbers and dates as Vietnamese officials write them, and the interface language."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+from django.utils.translation import gettext
+
+from plans.models import HouseholdFigure
+from povertyplan.numbers import ENGLISH, VIETNAMESE, NumberFormatError, format_count, format_decimal, parse_number
+from povertyplan.text import normalize, vietnamese_slug
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2,27", Decimal("2.27")),
+        ("7.540", Decimal(7540)),
+        ("1.234.567,89", Decimal("1234567.89")),
+        ("  7 540 ", Decimal(7540)),
+        ("0,65", Decimal("0.65")),
+        ("-3", Decimal(-3)),
+        (2.27, Decimal("2.27")),
+        (7540, Decimal(7540)),
+    ],
+)
+def test_vietnamese_numbers_are_read_as_written(typed, expected):
+    assert parse_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["2.27", "7,540.5", "1.2", "abc", "", "2,,27", "1.23.456"])
+def test_ambiguous_or_broken_numbers_are_refused_with_a_vietnamese_message(typed):
+    with pytest.raises(NumberFormatError) as error:
+        parse_number(typed)
+    assert any(word in str(error.value) for word in ("không phải", "Cần nhập"))
+
+
+def test_english_interface_reads_english_numbers():
+    with translation.override("en"):
+        assert parse_number("7,540") == Decimal(7540)
+        assert parse_number("2.27") == Decimal("2.27")
+    assert parse_number("7,540.5", separators=ENGLISH) == Decimal("7540.5")
+    assert parse_number("7.540", separators=VIETNAMESE) == Decimal(7540)
+
+
+def test_counts_and_rates_are_shown_the_vietnamese_way():
+    assert format_count(7540) == "7.540"
+    assert format_count(407045) == "407.045"
+    assert format_decimal(Decimal("2.27")) == "2,27"
+    assert Template("{{ v|floatformat:2 }}").render(Context({"v": Decimal("2.27")})) == "2,27"
+    # Years are never grouped.
+    assert Template("{{ y }}").render(Context({"y": 2024})) == "2024"
+
+
+def test_dates_are_read_and_shown_day_first():
+    field = forms.DateField()
+    assert field.clean("03/01/2024") == datetime.date(2024, 1, 3)
+    assert (
+        Template("{{ d|date:'SHORT_DATE_FORMAT' }}").render(Context({"d": datetime.date(2024, 1, 3)})) == "03/01/2024"
+    )
+
+
+@pytest.mark.django_db
+def test_a_model_form_reads_counts_and_rates_typed_the_vietnamese_way():
+    form_class = forms.modelform_factory(HouseholdFigure, fields=["households", "poor_households", "published_rate"])
+    form = form_class(data={"households": "7.540", "poor_households": "171", "published_rate": "2,27"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"households": 7540, "poor_households": 171, "published_rate": Decimal("2.27")}
+    bad = form_class(data={"households": "7,5", "poor_households": "x", "published_rate": "2.27"})
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"households", "poor_households", "published_rate"}
+
+
+def test_the_interface_speaks_vietnamese_by_default_and_english_on_request():
+    assert gettext("Plans") == "Kế hoạch"
+    with translation.override("en"):
+        assert gettext("Plans") == "Plans"
+
+
+def test_decomposed_diacritics_match_the_stored_name():
+    decomposed = "Huye\u0302\u0323n A Lu\u031bo\u031b\u0301i"
+    assert normalize(decomposed) == "Huyện A Lưới"
+    assert vietnamese_slug("Huyện Phong Điền") == "huyen-phong-dien"
