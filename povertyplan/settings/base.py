@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "localities",
     "plans",
     "indicators",
+    "reports",
+    "django_tables2",
+    "django_filters",
     # The project package is also the site layer: pages, workbooks and seeding that span the apps.
     "povertyplan",
 ]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import pages, quality, workbooks
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("plans/<slug:slug>/", pages.plan_detail, name="plan"),
+    path("plans/<slug:slug>/districts/", pages.district_table, name="districts"),
+    path("plans/<slug:slug>/districts.csv", pages.district_table_csv, name="districts_csv"),
+    path("plans/<slug:slug>/indicators/", pages.indicator_table, name="indicators"),
+    path("plans/<slug:slug>/tasks/", pages.task_table, name="tasks"),
+    path("plans/<slug:slug>/quality/", quality.quality_report, name="quality"),
+    path("plans/<slug:slug>/export.xlsx", workbooks.export_plan_workbook, name="export_plan"),
+    path("plans/<slug:slug>/appendices/<slug:code>/export.xlsx", workbooks.export_appendix_workbook, name="export_appendix"),
+    path("plans/<slug:slug>/appendices/<slug:code>/import/", workbooks.import_appendix, name="import_appendix"),
+    path("localities/<slug:slug>/", pages.locality_detail, name="locality"),
+    path("agencies/<slug:province>/<slug:slug>/", pages.agency_detail, name="agency"),
+]
