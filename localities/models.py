@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,6 +117,9 @@ class Locality(models.Model):
     def save(self, *args, **kwargs):
         self.level = LocalityKind.level_of(self.kind)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:locality", args=[self.slug])
 
     def clean(self):
         errors = {}

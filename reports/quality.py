@@ -2,12 +2,40 @@
 
 Interface used by the quality page, the plan page (a count), the spreadsheet export (a findings
 sheet) and `manage.py check_plan_data`. The published figures are never changed.
+
+The rules, in the spirit of DHIS2 validation rules:
+
+- household appendices (read through `household_table`, like every other reader):
+  a rate against its counts, the remaining poor households against the previous year's count
+  minus the planned reduction, and the published total row against the sum of its rows;
+- household figures that no appendix shows: their rate against their counts;
+- indicator targets against the indicator's desired direction (a rate that should fall must not rise).
+
+A few queries per plan (and two per household appendix), never one per row, year or indicator.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby, pairwise
 
-from plans.models import Plan
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
+from plans.models import Appendix, AppendixKind, AppendixRow, FigureKind, HouseholdFigure, Plan
+from povertyplan.numbers import RATE_PLACES, format_count, format_decimal, format_measure
+
+from .tables_data import COUNT_FIELDS, Column, HouseholdTable, Row, household_table
+
+RATE_FROM_COUNTS = "rate_from_counts"
+REMAINING_POOR = "remaining_is_previous_minus_reduction"
+TOTAL_IS_SUM = "total_is_sum"
+TOTAL_RATE_FROM_SUMS = "total_rate_from_summed_counts"
+TARGET_DIRECTION = "target_follows_direction"
+
+# How the figures of a finding are shown: counts without decimals, rates with two, indicator
+# values as the document writes them (9,7 — not 9,70).
+COUNT_PLACES, RATE_PLACES_SHOWN, AS_WRITTEN = 0, 2, None
 
 
 @dataclass(frozen=True)
@@ -18,11 +46,352 @@ class Finding:
     row: str  # the row label as published, e.g. "Tổng cộng", "Phù Cừ"
     column: str  # the column as published, with its group, e.g. "Năm 2024 — Tổng số hộ nghèo"
     published: Decimal | int | None
-    computed: Decimal | int | None
-    difference: Decimal | int | None
+    computed: Decimal | int | None  # for a direction finding: the previous year's value it is compared with
+    difference: Decimal | int | None  # published − computed
     message: str  # a translated sentence a reviewer understands
+    places: int | None = COUNT_PLACES  # decimals to show the figures with; None: as written (indicator values)
+
+    @property
+    def published_text(self) -> str:
+        return _format(self.published, self.places)
+
+    @property
+    def computed_text(self) -> str:
+        return _format(self.computed, self.places)
+
+    @property
+    def difference_text(self) -> str:
+        return _signed(self.difference, self.places)
 
 
 def check_plan(plan: Plan) -> list[Finding]:
     """All findings of the plan, in table, row and column order."""
-    return []
+    appendices = list(
+        plan.appendices.order_by("order", "code").prefetch_related(
+            Prefetch(
+                "rows",
+                queryset=AppendixRow.objects.only("id", "appendix_id", "order", "is_total"),
+                to_attr="row_positions",  # not the manager's cache: household_table reads the rows itself
+            )
+        )
+    )
+    plan_indicators = list(
+        PlanIndicator.objects.filter(plan=plan)
+        .select_related("indicator", "appendix")
+        .prefetch_related("values")
+        .order_by("order", "pk")
+    )
+    findings: list[Finding] = []
+    shown: set[tuple[int, int, str]] = set()  # (locality, year, kind) of the figures some appendix shows
+    for appendix in appendices:
+        if appendix.kind == AppendixKind.HOUSEHOLD_FIGURES:
+            table = household_table(appendix)
+            findings += _household_table_findings(appendix, table)
+            shown |= {
+                (row.locality_id, column.year, column.kind)
+                for row in [*table.rows, *([table.total] if table.total else [])]
+                for column in table.columns
+            }
+        findings += _direction_findings(
+            [pi for pi in plan_indicators if pi.appendix_id == appendix.pk], appendix.heading, appendix.code
+        )
+    findings += _unshown_figure_findings(plan, shown)
+    findings += _direction_findings([pi for pi in plan_indicators if pi.appendix_id is None], _("Indicators"), "")
+    return findings
+
+
+def group_findings(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """(table, its findings) in table order, for a page or a sheet that shows one table at a time."""
+    return [
+        (table, list(group))
+        for (table, _code), group in groupby(findings, key=lambda finding: (finding.table, finding.appendix_code))
+    ]
+
+
+# Household appendices ---------------------------------------------------------------------------
+
+
+def _household_table_findings(appendix: Appendix, table: HouseholdTable) -> list[Finding]:
+    findings = []
+    for row in _rows_in_published_order(appendix, table):
+        for column in table.columns:
+            cell = _Cell(appendix, table, row, column)
+            if column.is_rate:
+                findings += cell.rate_from_counts()
+            findings += cell.remaining_poor()
+            if row.is_total:
+                findings += cell.total_is_sum()
+    return findings
+
+
+def _rows_in_published_order(appendix: Appendix, table: HouseholdTable) -> list[Row]:
+    """The rows with the total where the document prints it (first in Thừa Thiên Huế's, last in Hưng Yên's)."""
+    if table.total is None:
+        return list(table.rows)
+    ordered = sorted(appendix.row_positions, key=lambda r: (r.order, r.pk))
+    position = next((index for index, r in enumerate(ordered) if r.is_total), len(ordered))
+    return [*table.rows[:position], table.total, *table.rows[position:]]
+
+
+@dataclass
+class _Cell:
+    appendix: Appendix
+    table: HouseholdTable
+    row: Row
+    column: Column
+
+    @property
+    def published(self):
+        return self.row.cells[self.column.index]
+
+    def finding(self, rule, published, computed, message, places, **details) -> Finding:
+        """A finding on this cell; `message` is filled with the figures and any further `details`."""
+        difference = published - computed
+        return Finding(
+            rule=rule,
+            table=self.appendix.heading,
+            appendix_code=self.appendix.code,
+            row=self.row.label,
+            column=column_label(self.column),
+            published=published,
+            computed=computed,
+            difference=difference,
+            message=message
+            % {
+                "published": _format(published, places),
+                "computed": _format(computed, places),
+                "difference": _signed(difference, places),
+                **details,
+            },
+            places=places,
+        )
+
+    def rate_from_counts(self) -> list[Finding]:
+        figure = self.row.figures.get((self.column.year, self.column.kind))
+        published = figure.published_rate if figure else None
+        computed = figure.computed_rate if figure else None  # None where the households are unknown
+        if not _rates_differ(published, computed):
+            return []
+        message = _(
+            "The rate does not follow from the counts (%(poor)s poor households of %(households)s): "
+            "published %(published)s, computed %(computed)s (difference %(difference)s)."
+        )
+        return [
+            self.finding(
+                RATE_FROM_COUNTS,
+                _rate(published),
+                computed,
+                message,
+                RATE_PLACES_SHOWN,
+                poor=format_count(figure.poor_households),
+                households=format_count(figure.households),
+            )
+        ]
+
+    def remaining_poor(self) -> list[Finding]:
+        """Poor households of year Y = poor households of Y−1 − the reduction planned for Y.
+
+        Checked on the poor-household column of Y, or on the reduction column where the table does
+        not print the remaining count. The previous count may come from a figure the table does not
+        show (the plan's own figures for that locality).
+        """
+        year, kind = self.column.year, self.column.kind
+        if self.column.field == "planned_reduction":
+            if any(c.field == "poor_households" and (c.year, c.kind) == (year, kind) for c in self.table.columns):
+                return []
+        elif self.column.field != "poor_households":
+            return []
+        figure = self.row.figures.get((year, kind))
+        if figure is None or figure.planned_reduction is None or figure.poor_households is None:
+            return []
+        previous = _previous_poor(self.row, year)
+        if previous is None:
+            return []
+        computed = previous - figure.planned_reduction
+        if computed == figure.poor_households:
+            return []
+        message = _(
+            "The poor households left are not the previous year's poor households minus the planned reduction "
+            "(%(previous)s − %(reduction)s): published %(published)s, computed %(computed)s "
+            "(difference %(difference)s)."
+        )
+        return [
+            self.finding(
+                REMAINING_POOR,
+                figure.poor_households,
+                computed,
+                message,
+                COUNT_PLACES,
+                previous=format_count(previous),
+                reduction=format_count(figure.planned_reduction),
+            )
+        ]
+
+    def total_is_sum(self) -> list[Finding]:
+        published, computed = self.published, self.table.computed_total[self.column.index]
+        if published is None or computed is None:
+            return []
+        if self.column.field in COUNT_FIELDS:
+            if published == computed:
+                return []
+            message = _(
+                "The total is not the sum of the rows: published %(published)s, sum %(computed)s "
+                "(difference %(difference)s)."
+            )
+            return [self.finding(TOTAL_IS_SUM, published, computed, message, COUNT_PLACES)]
+        if self.column.is_rate and _rates_differ(published, computed):
+            message = _(
+                "The total rate does not follow from the summed counts of the rows: published %(published)s, "
+                "computed %(computed)s (difference %(difference)s)."
+            )
+            return [self.finding(TOTAL_RATE_FROM_SUMS, _rate(published), computed, message, RATE_PLACES_SHOWN)]
+        return []
+
+
+def _previous_poor(row: Row, year: int) -> int | None:
+    # The review result of the year before if there is one, else that year's target.
+    for kind in (FigureKind.RESULT, FigureKind.TARGET):
+        figure = row.figures.get((year - 1, kind))
+        if figure is not None and figure.poor_households is not None:
+            return figure.poor_households
+    return None
+
+
+def column_label(column: Column) -> str:
+    """The column as published, with its merged group header: “Năm 2024 — Tổng số hộ nghèo”."""
+    return f"{column.group} — {column.header}" if column.group else column.header
+
+
+# Household figures no appendix shows ------------------------------------------------------------
+
+
+def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> list[Finding]:
+    figures = (
+        HouseholdFigure.objects.filter(plan=plan, households__isnull=False, published_rate__isnull=False)
+        .select_related("locality")
+        .order_by("locality__level", "locality__name", "locality_id", "year", "kind")
+    )
+    findings = []
+    for figure in figures:
+        if (figure.locality_id, figure.year, figure.kind) in shown:
+            continue
+        published, computed = figure.published_rate, figure.computed_rate
+        if not _rates_differ(published, computed):
+            continue
+        published = _rate(published)
+        difference = published - computed
+        findings.append(
+            Finding(
+                rule=RATE_FROM_COUNTS,
+                table=_("Household figures outside the appendices"),
+                appendix_code="",
+                row=figure.locality.name,
+                column=_("Poverty rate %(year)s (%(kind)s)") % {"year": figure.year, "kind": figure.get_kind_display()},
+                published=published,
+                computed=computed,
+                difference=difference,
+                message=_(
+                    "The rate does not follow from the counts (%(poor)s poor households of %(households)s): "
+                    "published %(published)s, computed %(computed)s (difference %(difference)s)."
+                )
+                % {
+                    "poor": format_count(figure.poor_households),
+                    "households": format_count(figure.households),
+                    "published": format_decimal(published),
+                    "computed": format_decimal(computed),
+                    "difference": _signed(difference, RATE_PLACES_SHOWN),
+                },
+                places=RATE_PLACES_SHOWN,
+            )
+        )
+    return findings
+
+
+# Indicator targets ------------------------------------------------------------------------------
+
+_WALKED_KINDS = {ValueKind.BASELINE: 0, ValueKind.TARGET: 1}
+
+
+def _direction_findings(plan_indicators: list[PlanIndicator], table: str, appendix_code: str) -> list[Finding]:
+    """A target that moves against the indicator's direction relative to the value before it.
+
+    The values are walked in year order, the baseline before the targets; results are what
+    happened, not what the plan sets, and “reduce by at least” values are changes, not levels.
+    """
+    findings = []
+    for plan_indicator in plan_indicators:
+        values = sorted(
+            (
+                value
+                for value in plan_indicator.values.all()
+                if value.kind in _WALKED_KINDS and value.qualifier != Qualifier.REDUCE_BY_AT_LEAST
+            ),
+            key=lambda value: (value.year, _WALKED_KINDS[value.kind]),
+        )
+        should_fall = plan_indicator.indicator.direction == Direction.DECREASE
+        for previous, value in pairwise(values):
+            if value.kind != ValueKind.TARGET:
+                continue
+            change = value.value - previous.value
+            if (should_fall and change <= 0) or (not should_fall and change >= 0):
+                continue
+            if should_fall:
+                message = _(
+                    "The target rises although the indicator should fall: %(value)s in %(year)s "
+                    "after %(previous)s in %(previous_year)s (change %(difference)s)."
+                )
+            else:
+                message = _(
+                    "The target falls although the indicator should rise: %(value)s in %(year)s "
+                    "after %(previous)s in %(previous_year)s (change %(difference)s)."
+                )
+            findings.append(
+                Finding(
+                    rule=TARGET_DIRECTION,
+                    table=table,
+                    appendix_code=appendix_code,
+                    row=plan_indicator.text,
+                    column=str(value.year),
+                    published=value.value,
+                    computed=previous.value,
+                    difference=change,
+                    message=message
+                    % {
+                        "value": format_measure(value.value),
+                        "year": value.year,
+                        "previous": format_measure(previous.value),
+                        "previous_year": previous.year,
+                        "difference": _signed(change, AS_WRITTEN),
+                    },
+                    places=AS_WRITTEN,
+                )
+            )
+    return findings
+
+
+# Numbers ----------------------------------------------------------------------------------------
+
+
+def _rate(value: Decimal) -> Decimal:
+    """A published rate at two decimals: “1,2” is 1,20."""
+    return Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _rates_differ(published, computed) -> bool:
+    return published is not None and computed is not None and _rate(published) != computed
+
+
+def _format(value, places: int | None) -> str:
+    if value is None:
+        return ""
+    if places is None:
+        return format_measure(value)
+    if places == 0:
+        return format_count(value)
+    return format_decimal(value, places)
+
+
+def _signed(value, places: int | None) -> str:
+    """A difference with its sign: “+9”, “-9”, “+0,1”."""
+    text = _format(value, places)
+    return f"+{text}" if value is not None and value > 0 else text

@@ -6,6 +6,7 @@ a household appendix through `household_table`, so they agree on which figure si
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
 from plans.models import Appendix, AppendixKind, HouseholdFigure
 from povertyplan.numbers import compute_rate
 
@@ -59,6 +60,7 @@ class HouseholdTable:
     rows: list[Row]  # the locality rows in published order, without the total
     total: Row | None  # the published total row, if the appendix prints one
     computed_total: list  # per column: the sum of the rows (rates recomputed from summed counts)
+    published_order: list[Row] = field(default_factory=list)  # every row, the total where the document prints it
 
     @property
     def groups(self) -> list[tuple[str, int]]:
@@ -112,7 +114,7 @@ def household_table(appendix: Appendix) -> HouseholdTable:
         plan_id=appendix.plan_id, locality_id__in=[r.locality_id for r in appendix_rows]
     ):
         figures_by_locality[figure.locality_id][(figure.year, figure.kind)] = figure
-    rows, total = [], None
+    rows, total, published_order = [], None, []
     for appendix_row in appendix_rows:
         row_figures = figures_by_locality[appendix_row.locality_id]
         cells = []
@@ -129,12 +131,18 @@ def household_table(appendix: Appendix) -> HouseholdTable:
             cells=cells,
             figures=row_figures,
         )
+        published_order.append(row)
         if row.is_total:
             total = row
         else:
             rows.append(row)
     return HouseholdTable(
-        appendix=appendix, columns=columns, rows=rows, total=total, computed_total=_computed_total(columns, rows)
+        appendix=appendix,
+        columns=columns,
+        rows=rows,
+        total=total,
+        computed_total=_computed_total(columns, rows),
+        published_order=published_order,
     )
 
 

@@ -13,7 +13,11 @@ urlpatterns = [
     path("plans/<slug:slug>/tasks/", pages.task_table, name="tasks"),
     path("plans/<slug:slug>/quality/", quality.quality_report, name="quality"),
     path("plans/<slug:slug>/export.xlsx", workbooks.export_plan_workbook, name="export_plan"),
-    path("plans/<slug:slug>/appendices/<slug:code>/export.xlsx", workbooks.export_appendix_workbook, name="export_appendix"),
+    path(
+        "plans/<slug:slug>/appendices/<slug:code>/export.xlsx",
+        workbooks.export_appendix_workbook,
+        name="export_appendix",
+    ),
     path("plans/<slug:slug>/appendices/<slug:code>/import/", workbooks.import_appendix, name="import_appendix"),
     path("localities/<slug:slug>/", pages.locality_detail, name="locality"),
     path("agencies/<slug:province>/<slug:slug>/", pages.agency_detail, name="agency"),

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -74,6 +75,9 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.reference} — {self.province}"
+
+    def get_absolute_url(self):
+        return reverse("reports:plan", args=[self.slug])
 
     @property
     def reference(self) -> str:

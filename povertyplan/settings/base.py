@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "django_tables2",
-    "django_filters",
     # The project package is also the site layer: pages, workbooks and seeding that span the apps.
     "povertyplan",
 ]

@@ -1,9 +1,220 @@
-from django.http import Http404
+"""The public report pages: thin views over selectors, tables and charts."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from localities.models import Locality
+from plans.models import Agency, AppendixKind, Plan
+from reports import charts, selectors
+from reports.forms import DistrictFilterForm
+from reports.permissions import can_edit_plan
+from reports.quality import check_plan
+from reports.tables import DistrictTable
+from reports.tables_data import HouseholdTable, household_table
 
 
-def _missing(*args, **kwargs):
-    raise Http404
+def home(request):
+    search = request.GET.get("q", "")
+    return render(request, "reports/home.html", {"groups": selectors.plan_list(search), "search": search})
 
 
-home = plan_detail = district_table = district_table_csv = indicator_table = task_table = _missing
-locality_detail = agency_detail = _missing
+def _plan(slug: str) -> Plan:
+    return get_object_or_404(Plan.objects.select_related("province"), slug=slug)
+
+
+def plan_detail(request, slug):
+    plan = _plan(slug)
+    household_tables = selectors.plan_appendix_tables(plan)
+    appendices = list(plan.appendices.order_by("order"))
+    indicator_table = selectors.indicator_table(plan)
+    sections = selectors.section_tree(plan)
+    deadlines = selectors.reporting_deadlines(plan)
+    context = {
+        "plan": plan,
+        "legal_bases": plan.legal_bases.order_by("order"),
+        "sections": sections,
+        "responsibilities": selectors.responsibilities(plan),
+        "deadlines": deadlines,
+        # A plan without a reporting heading (Hưng Yên's) states its reporting duty after the sections.
+        "show_reporting_after_sections": deadlines and not any(n.section.kind == "reporting" for n in sections),
+        "recipients": plan.recipients.order_by("order"),
+        "appendices": appendices,
+        "household_tables": {t.appendix.pk: t for t in household_tables},
+        "indicator_table": indicator_table,
+        "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
+        "policy_tasks": selectors.policy_tasks(plan),
+        "finding_count": len(check_plan(plan)),
+        "rate_charts": [_rate_bar_chart(table) for table in household_tables],
+    }
+    return render(request, "reports/plan_detail.html", context)
+
+
+def _indicator_rows_by_appendix(indicator_table) -> dict[int, list]:
+    rows: dict[int, list] = {}
+    for group in indicator_table.groups:
+        for row in group.rows:
+            if row.plan_indicator.appendix_id:
+                rows.setdefault(row.plan_indicator.appendix_id, []).append(row)
+    for appendix_rows in rows.values():
+        appendix_rows.sort(key=lambda row: row.plan_indicator.order)
+    return rows
+
+
+def _rate_columns(table: HouseholdTable):
+    """The baseline (latest result) and the final target rate columns of a household table."""
+    rates = [c for c in table.columns if c.is_rate]
+    results = [c for c in rates if c.kind == "result"]
+    targets = [c for c in rates if c.kind == "target"]
+    return (results[-1] if results else None), (targets[-1] if targets else None)
+
+
+def _rate_bar_chart(table: HouseholdTable):
+    baseline, target = _rate_columns(table)
+    series = [
+        (
+            _("%(year)s result") % {"year": column.year}
+            if column.kind == "result"
+            else _("%(year)s target") % {"year": column.year},
+            [row.cells[column.index] for row in table.rows],
+        )
+        for column in (baseline, target)
+        if column is not None
+    ]
+    if not series:
+        return None
+    return charts.bar_chart(
+        title=_("Poverty rate by district (%%): %(appendix)s") % {"appendix": table.appendix.heading},
+        categories=[row.label for row in table.rows],
+        series=series,
+        chart_id=f"rates-{table.appendix.code}",
+    )
+
+
+def _trajectory_charts(table: HouseholdTable):
+    rate_columns = [c for c in table.columns if c.is_rate]
+    years = sorted({c.year for c in rate_columns})
+    if len(years) < 2:
+        return []
+    lines = charts.line_chart(
+        title=_("Poverty rate by district across the years (%)"),
+        years=years,
+        series=[(row.label, {c.year: row.cells[c.index] for c in rate_columns}) for row in table.rows],
+        chart_id=f"trajectories-{table.appendix.code}",
+    )
+    total_series = []
+    if table.total is not None:
+        total_series.append((_("published total"), {c.year: table.total.cells[c.index] for c in rate_columns}))
+    computed = {
+        c.year: table.computed_total[c.index] for c in rate_columns if table.computed_total[c.index] is not None
+    }
+    if computed:
+        total_series.append((_("computed from the districts"), computed))
+    province = charts.line_chart(
+        title=_("Province poverty rate (%)"),
+        years=years,
+        series=total_series,
+        chart_id=f"province-{table.appendix.code}",
+    )
+    return [lines, province]
+
+
+def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
+    appendices = selectors.household_appendices(plan)
+    if code:
+        appendices = [a for a in appendices if a.code == code]
+    if not appendices:
+        raise Http404(_("This plan has no district table."))
+    return household_table(appendices[0])
+
+
+def _district_table(request, slug):
+    plan = _plan(slug)
+    household = _household_table_for(plan, request.GET.get("appendix"))
+    form = DistrictFilterForm(request.GET, household)
+    columns, rows = form.filtered()
+    district_filtered = form.is_valid() and bool(form.cleaned_data["district"])
+    table = DistrictTable(household, columns, rows, show_totals=not district_filtered)
+    RequestConfig(request, paginate=False).configure(table)
+    return plan, household, form, table
+
+
+def district_table(request, slug):
+    plan, household, form, table = _district_table(request, slug)
+    context = {
+        "plan": plan,
+        "household": household,
+        "form": form,
+        "table": table,
+        "other_appendices": [a for a in selectors.household_appendices(plan) if a.pk != household.appendix.pk],
+        "rate_chart": _rate_bar_chart(household),
+        "trajectory_charts": _trajectory_charts(household),
+        "can_edit": can_edit_plan(request.user, plan),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/district_table.html", context)
+
+
+def district_table_csv(request, slug):
+    plan, household, _form, table = _district_table(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.csv"'
+    response.write("\ufeff")  # a byte-order mark, so that Excel reads the Vietnamese text as UTF-8
+    csv.writer(response).writerows(table.csv_rows())
+    return response
+
+
+def indicator_table(request, slug):
+    plan = _plan(slug)
+    context = {
+        "plan": plan,
+        "indicator_table": selectors.indicator_table(plan),
+        "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
+        "can_edit": can_edit_plan(request.user, plan),
+    }
+    return render(request, "reports/indicators.html", context)
+
+
+def task_table(request, slug):
+    plan = _plan(slug)
+    context = {
+        "plan": plan,
+        "policy_tasks": selectors.policy_tasks(plan),
+        "responsibilities": selectors.responsibilities(plan),
+        "task_appendices": plan.appendices.filter(kind=AppendixKind.POLICY_TASKS),
+        "deadlines": selectors.reporting_deadlines(plan),
+    }
+    return render(request, "reports/tasks.html", context)
+
+
+def locality_detail(request, slug):
+    locality = get_object_or_404(Locality.objects.select_related("parent"), slug=slug)
+    lines = selectors.locality_figures(locality)
+    series = selectors.figures_by_year(lines)
+    years = sorted({year for points in series.values() for year in points})
+    chart = None
+    if years:
+        labels = {"result": _("results"), "target": _("targets")}
+        chart = charts.line_chart(
+            title=_("Poverty rate of %(name)s (%%)") % {"name": locality.name},
+            years=years,
+            series=[(labels[kind], points) for kind, points in sorted(series.items())],
+            chart_id="locality",
+        )
+    context = {
+        "locality": locality,
+        "lines": lines,
+        "chart": chart,
+        "children": locality.children.order_by("name"),
+        "successions": locality.successions.select_related("successor"),
+        "predecessions": locality.predecessions.select_related("predecessor"),
+    }
+    return render(request, "reports/locality.html", context)
+
+
+def agency_detail(request, province, slug):
+    agency = get_object_or_404(Agency.objects.select_related("province"), province__slug=province, slug=slug)
+    return render(request, "reports/agency.html", {"overview": selectors.agency_overview(agency)})

@@ -1,0 +1,254 @@
+"""Reads that span the apps, shaped for the pages. Each runs a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from indicators.models import Dimension, IndicatorValue, PlanIndicator, ValueKind
+from localities.models import Locality
+from plans.models import (
+    Agency,
+    AgencyResponsibility,
+    Appendix,
+    AppendixKind,
+    Duty,
+    HouseholdFigure,
+    Plan,
+    PlanSection,
+    PolicyTask,
+    ReportingObligation,
+)
+from povertyplan.text import normalize
+
+from .tables_data import household_table
+
+# --- plans -------------------------------------------------------------------------------------------
+
+
+def plan_list(search: str = "") -> list[tuple[Locality, list[Plan]]]:
+    """Plans grouped by province (newest period first), optionally filtered by a search text."""
+    plans = Plan.objects.select_related("province").order_by("province__name", "-first_year", "slug")
+    search = normalize(search)
+    if search:
+        plans = plans.filter(
+            Q(title__icontains=search)
+            | Q(number__icontains=search)
+            | Q(province__name__icontains=search)
+            | Q(slug__icontains=search)
+        )
+    grouped: dict[Locality, list[Plan]] = {}
+    for plan in plans:
+        grouped.setdefault(plan.province, []).append(plan)
+    return list(grouped.items())
+
+
+@dataclass
+class SectionNode:
+    section: PlanSection
+    children: list["SectionNode"] = field(default_factory=list)
+
+
+def section_tree(plan: Plan) -> list[SectionNode]:
+    """The plan's numbered text as a tree, from one query (sections are stored in document order)."""
+    nodes: dict[int, SectionNode] = {}
+    roots: list[SectionNode] = []
+    for section in plan.sections.prefetch_related("lead_agencies").order_by("order"):
+        node = SectionNode(section)
+        nodes[section.pk] = node
+        if section.parent_id and section.parent_id in nodes:
+            nodes[section.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+@dataclass
+class Deadline:
+    obligation: ReportingObligation
+    days_left: int | None  # negative when overdue; None without a due date
+
+    @property
+    def state(self) -> str:
+        if self.days_left is None:
+            return "undated"
+        return "overdue" if self.days_left < 0 else "due"
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None else 0
+
+
+def reporting_deadlines(plan: Plan, today: datetime.date | None = None) -> list[Deadline]:
+    today = today or timezone.localdate()
+    obligations = plan.reporting_obligations.select_related("via_agency").prefetch_related("reporters")
+    return [
+        Deadline(obligation, (obligation.due_date - today).days if obligation.due_date else None)
+        for obligation in obligations.order_by("order")
+    ]
+
+
+def responsibilities(plan: Plan):
+    return (
+        AgencyResponsibility.objects.filter(plan=plan)
+        .select_related("agency__province")
+        .prefetch_related(Prefetch("duties", queryset=Duty.objects.prefetch_related("led_projects").order_by("order")))
+        .order_by("order")
+    )
+
+
+def policy_tasks(plan: Plan):
+    return (
+        PolicyTask.objects.filter(plan=plan)
+        .select_related("lead_agency__province")
+        .prefetch_related("coordinating_agencies__province")
+        .order_by("order")
+    )
+
+
+def plan_indicators(plan: Plan):
+    return (
+        PlanIndicator.objects.filter(plan=plan)
+        .select_related("indicator__dimension", "lead_agency__province", "appendix", "section")
+        .prefetch_related(
+            "coordinating_agencies__province",
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind")),
+        )
+        .order_by("order")
+    )
+
+
+@dataclass
+class IndicatorRow:
+    plan_indicator: PlanIndicator
+    cells: list  # per year of the table: the IndicatorValue or None
+
+    @property
+    def indicator(self):
+        return self.plan_indicator.indicator
+
+
+@dataclass
+class IndicatorGroup:
+    dimension: Dimension
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class IndicatorTable:
+    years: list[tuple[int, str]]  # (year, kind) column keys in order: baselines first, then targets
+    groups: list[IndicatorGroup]
+
+
+def indicator_table(plan: Plan) -> IndicatorTable:
+    """A plan's indicator values by dimension, one column per (year, kind) that any value uses."""
+    plan_indicator_list = list(plan_indicators(plan))
+    keys = sorted(
+        {(value.year, value.kind) for pi in plan_indicator_list for value in pi.values.all()},
+        key=lambda key: (key[0], key[1] != ValueKind.BASELINE, key[1]),
+    )
+    groups: dict[int, IndicatorGroup] = {}
+    for pi in sorted(plan_indicator_list, key=lambda pi: (pi.indicator.dimension.order, pi.order)):
+        by_key = {(value.year, value.kind): value for value in pi.values.all()}
+        group = groups.setdefault(pi.indicator.dimension_id, IndicatorGroup(pi.indicator.dimension, []))
+        group.rows.append(IndicatorRow(pi, [by_key.get(key) for key in keys]))
+    return IndicatorTable(years=keys, groups=list(groups.values()))
+
+
+def household_appendices(plan: Plan) -> list[Appendix]:
+    return list(plan.appendices.filter(kind=AppendixKind.HOUSEHOLD_FIGURES).order_by("order"))
+
+
+def plan_appendix_tables(plan: Plan) -> list:
+    return [household_table(appendix) for appendix in household_appendices(plan)]
+
+
+# --- localities ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureLine:
+    figure: HouseholdFigure
+    poor_change: int | None = None  # against the previous line of the same plan
+    rate_change: object = None
+
+
+def locality_figures(locality: Locality) -> list[FigureLine]:
+    """Every figure of the locality across plans, by plan then year, with the change from the year before."""
+    figures = (
+        HouseholdFigure.objects.filter(locality=locality)
+        .select_related("plan__province")
+        .order_by("plan__first_year", "plan__slug", "year", "kind")
+    )
+    lines: list[FigureLine] = []
+    previous: dict[int, HouseholdFigure] = {}
+    for figure in figures:
+        line = FigureLine(figure)
+        before = previous.get(figure.plan_id)
+        if before is not None and before.year < figure.year:
+            if before.poor_households is not None and figure.poor_households is not None:
+                line.poor_change = figure.poor_households - before.poor_households
+            if before.poverty_rate is not None and figure.poverty_rate is not None:
+                line.rate_change = figure.poverty_rate - before.poverty_rate
+        previous[figure.plan_id] = figure
+        lines.append(line)
+    return lines
+
+
+# --- agencies -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgencyOverview:
+    agency: Agency
+    led_indicators: list = field(default_factory=list)
+    coordinated_indicators: list = field(default_factory=list)
+    led_tasks: list = field(default_factory=list)
+    coordinated_tasks: list = field(default_factory=list)
+    responsibilities: list = field(default_factory=list)
+    led_sections: list = field(default_factory=list)
+    reports_due: list = field(default_factory=list)
+    reports_compiled: list = field(default_factory=list)
+
+
+def agency_overview(agency: Agency) -> AgencyOverview:
+    indicator_qs = PlanIndicator.objects.select_related("plan", "indicator").prefetch_related(
+        Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind"))
+    )
+    task_qs = PolicyTask.objects.select_related("plan", "lead_agency")
+    today = timezone.localdate()
+    return AgencyOverview(
+        agency=agency,
+        led_indicators=list(indicator_qs.filter(lead_agency=agency).order_by("plan__slug", "order")),
+        coordinated_indicators=list(indicator_qs.filter(coordinating_agencies=agency).order_by("plan__slug", "order")),
+        led_tasks=list(task_qs.filter(lead_agency=agency).order_by("plan__slug", "order")),
+        coordinated_tasks=list(task_qs.filter(coordinating_agencies=agency).order_by("plan__slug", "order")),
+        responsibilities=list(
+            AgencyResponsibility.objects.filter(agency=agency)
+            .select_related("plan")
+            .prefetch_related(
+                Prefetch("duties", queryset=Duty.objects.prefetch_related("led_projects").order_by("order"))
+            )
+            .order_by("plan__slug")
+        ),
+        led_sections=list(agency.led_sections.select_related("plan").order_by("plan__slug", "order")),
+        reports_due=[
+            Deadline(o, (o.due_date - today).days if o.due_date else None)
+            for o in agency.reporting_obligations.select_related("plan").order_by("due_date")
+        ],
+        reports_compiled=[
+            Deadline(o, (o.due_date - today).days if o.due_date else None)
+            for o in agency.compiled_reports.select_related("plan").order_by("due_date")
+        ],
+    )
+
+
+def figures_by_year(lines: list[FigureLine]) -> dict[str, dict[int, object]]:
+    """Series for the trajectory chart: results and targets (latest plan wins for a year)."""
+    series: dict[str, dict[int, object]] = defaultdict(dict)
+    for line in lines:
+        if line.figure.poverty_rate is not None:
+            series[line.figure.kind][line.figure.year] = line.figure.poverty_rate
+    return series

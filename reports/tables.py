@@ -1,0 +1,129 @@
+"""django-tables2 tables of the report pages."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from povertyplan.numbers import format_count, format_decimal
+
+from .tables_data import Column, HouseholdTable
+
+
+class FigureColumn(tables.Column):
+    """A published figure: counts grouped (7.540), rates with two decimals (2,27)."""
+
+    def __init__(self, column: Column, **kwargs):
+        self.figure_column = column
+        classes = "num bold" if column.bold else "num"
+        super().__init__(
+            verbose_name=column.header,
+            attrs={"td": {"class": classes}, "th": {"class": "num", "scope": "col"}},
+            **kwargs,
+        )
+
+    def render(self, value):
+        return format_cell(self.figure_column, value)
+
+    def value(self, value):
+        return format_cell(self.figure_column, value)
+
+
+def format_cell(column: Column, value) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value) if column.is_rate else format_count(value)
+
+
+class DistrictTable(tables.Table):
+    """One row per locality of a household appendix; the published and computed totals go in the footer."""
+
+    number = tables.Column(order_by=("order",), attrs={"td": {"class": "num"}})
+    label = tables.Column()
+
+    class Meta:
+        template_name = "reports/_district_table.html"
+        attrs = {"class": "data district-table"}
+        orderable = True
+
+    def __init__(self, household: HouseholdTable, columns: list[Column], rows, show_totals: bool = True, **kwargs):
+        self.household = household
+        self.show_totals = show_totals
+        self.visible_columns = columns
+        extra = [(column.key, FigureColumn(column)) for column in columns]
+        data = [
+            {
+                "order": index,
+                "number": row.number,
+                "label": row.label,
+                "slug": row.locality_slug,
+                **{column.key: row.cells[column.index] for column in columns},
+            }
+            for index, row in enumerate(rows)
+        ]
+        super().__init__(data, extra_columns=extra, **kwargs)
+        self.columns["number"].column.verbose_name = household.appendix.number_header or "STT"
+        self.columns["label"].column.verbose_name = household.appendix.label_header or _("Locality")
+
+    def render_label(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("reports:locality", args=[record["slug"]]), value)
+
+    def value_label(self, value):
+        return value
+
+    # --- what the template and the CSV add around the rows ---------------------------------------
+
+    @property
+    def group_header(self) -> list[tuple[str, int]]:
+        spans: list[tuple[str, int]] = []
+        for column in self.visible_columns:
+            if spans and spans[-1][0] == column.group:
+                spans[-1] = (column.group, spans[-1][1] + 1)
+            else:
+                spans.append((column.group, 1))
+        return spans
+
+    @property
+    def has_groups(self) -> bool:
+        return any(column.group for column in self.visible_columns)
+
+    def footer_rows(self) -> list[dict]:
+        """The published total (as printed) and, where it differs, the computed total beside it."""
+        household, rows = self.household, []
+        if not self.show_totals:  # a filtered selection of districts: the province totals would mislead
+            return rows
+        if household.total is not None:
+            rows.append(
+                {
+                    "kind": "total",
+                    "label": household.total.label,
+                    "cells": [
+                        (format_cell(c, household.total.cells[c.index]), household.total_differs[c.index], c.bold)
+                        for c in self.visible_columns
+                    ],
+                }
+            )
+        differs = any(household.total_differs[c.index] for c in self.visible_columns)
+        if household.total is None or differs:
+            rows.append(
+                {
+                    "kind": "computed",
+                    "label": _("Computed total (sum of the rows)"),
+                    "cells": [
+                        (format_cell(c, household.computed_total[c.index]), household.total_differs[c.index], False)
+                        for c in self.visible_columns
+                    ],
+                }
+            )
+        return rows
+
+    def csv_rows(self) -> list[list[str]]:
+        """Exactly what the page shows, in its order: headers, rows, totals."""
+        header = [str(self.columns["number"].header), str(self.columns["label"].header)] + [
+            f"{column.group} — {column.header}" if column.group else column.header for column in self.visible_columns
+        ]
+        body = [[str(cell) for cell in row] for row in list(self.as_values())[1:]]
+        footer = [
+            ["", str(row["label"])] + [cell for cell, _differs, _bold in row["cells"]] for row in self.footer_rows()
+        ]
+        return [header, *body, *footer]

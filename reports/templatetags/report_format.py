@@ -1,0 +1,98 @@
+"""Template filters that show figures the way the interface language writes them."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Qualifier
+from povertyplan.numbers import format_count, format_decimal, format_measure
+
+register = template.Library()
+
+QUALIFIER_WORDS = {
+    Qualifier.EXACTLY: "",
+    Qualifier.AT_LEAST: _("at least"),
+    Qualifier.ABOUT: _("about"),
+    Qualifier.ABOVE: _("above"),
+    Qualifier.BELOW: _("below"),
+    Qualifier.AT_MOST: _("at most"),
+    Qualifier.REDUCE_BY_AT_LEAST: _("reduce by at least"),
+}
+
+
+@register.filter
+def count(value):
+    """7540 → 7.540"""
+    return format_count(value)
+
+
+@register.filter
+def rate(value):
+    """2.27 → 2,27"""
+    return format_decimal(value)
+
+
+@register.filter
+def measure(value):
+    """72.50 → 72,5; 1000 → 1.000"""
+    return format_measure(value)
+
+
+@register.filter
+def signed_count(value):
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + format_count(value)
+
+
+@register.filter
+def signed_rate(value):
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + format_decimal(value)
+
+
+@register.filter
+def qualified(value):
+    """An IndicatorValue as a person reads it: “khoảng 2.050”, “dưới 9”."""
+    if value is None:
+        return ""
+    word = QUALIFIER_WORDS.get(value.qualifier, "")
+    return f"{word} {format_measure(value.value)}".strip()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
+
+
+@register.filter
+def section_label(number):
+    """The document's numbering as printed: “II.”, “2.1.”, “a)”, “-”."""
+    if not number:
+        return ""
+    if number == "-":
+        return "- "
+    return f"{number}) " if number[0].islower() else f"{number}. "
+
+
+@register.filter
+def figure_cells(row, table):
+    """A household-table row as (text, bold) pairs, formatted per column."""
+    return [
+        (format_decimal(row.cells[c.index]) if c.is_rate else format_count(row.cells[c.index]), c.bold or row.is_total)
+        for c in table.columns
+    ]
+
+
+@register.filter
+def value_for(plan_indicator, column):
+    """The indicator's value for an appendix column spec ({"year", "kind"}), formatted as printed."""
+    for value in plan_indicator.values.all():
+        if value.year == column.get("year") and value.kind == column.get("kind"):
+            return format_measure(value.value)
+    return ""
+
+
+@register.filter
+def qualifier_word(qualifier):
+    return QUALIFIER_WORDS.get(qualifier, "")
