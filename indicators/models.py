@@ -1,14 +1,18 @@
 """Indicators of the social-service dimensions and the targets each plan sets for them."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models.documents import MAX_YEAR, MIN_YEAR
 from povertyplan.fields import MeasureField
+from povertyplan.numbers import VIETNAMESE, NumberFormatError, format_measure, parse_number
 
 
 class Dimension(models.Model):
@@ -161,6 +165,13 @@ class IndicatorValue(models.Model):
         _("value as written"), max_length=200, blank=True, help_text=_("e.g. “khoảng 2.050”, “tối thiểu 1.000 hộ”.")
     )
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("For a result: the report it comes from.")
+    )
+    source_date = models.DateField(_("date of the source"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("indicator value")
@@ -186,6 +197,29 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.plan_indicator} {self.year}: {self.value}"
+
+    def rewritten_as_written(self, new: Decimal) -> str:
+        """The value as written, with `new` in place of the stored value: “9,7” → “9,5”; “dưới 9%” → “dưới 8%”.
+
+        The wording around the figure (a qualifier, a unit) is kept when the stored figure occurs in it exactly
+        once; otherwise — no wording yet, or wording that does not show the figure — it becomes the new figure
+        alone. The documents are Vietnamese, so the figure is written the Vietnamese way whatever the interface
+        language. Nothing is saved: workflow.services calls this whenever a value changes.
+        """
+        old, as_written = self.value, self.value_as_written
+        with translation.override("vi"):
+            new_text = format_measure(new)
+            if old is None or not as_written:
+                return new_text
+            try:
+                if parse_number(as_written, separators=VIETNAMESE) == old:
+                    return new_text
+            except NumberFormatError:
+                pass
+            pattern = rf"(?<![\d.,]){re.escape(format_measure(old))}(?![\d]|[.,]\d)"
+            if len(re.findall(pattern, as_written)) == 1:
+                return re.sub(pattern, new_text, as_written)
+            return new_text
 
     def clean(self):
         errors = {}

@@ -1,16 +1,20 @@
-"""The one check of who may change a plan's figures (views, forms, imports all ask here).
+"""Page-level access helpers over the one permission check (workflow.permissions)."""
 
-Until scoped roles exist, the right to edit is Django's model permission on the figures,
-granted through the admin to staff accounts.
-"""
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from plans.models import Plan
+from workflow.permissions import Checker
+
+
+def viewable_plan(request, slug: str) -> Plan:
+    """The plan of the URL, or 404 — also for a plan that is not public and not the user's."""
+    plan = get_object_or_404(Plan.objects.select_related("province"), slug=slug)
+    if not Checker(request.user, plan).can_view():
+        raise Http404
+    return plan
 
 
 def can_edit_plan(user, plan: Plan) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perms(["plans.change_householdfigure", "indicators.change_indicatorvalue"])
-    )
+    """Whether the user may change anything in the plan (shows the edit and import buttons)."""
+    return Checker(user, plan).may_edit_anything

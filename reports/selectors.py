@@ -22,15 +22,16 @@ from plans.models import (
     ReportingObligation,
 )
 from povertyplan.text import normalize
+from workflow.permissions import visible_plans
 
 from .tables_data import household_table
 
 # --- plans -------------------------------------------------------------------------------------------
 
 
-def plan_list(search: str = "") -> list[tuple[Locality, list[Plan]]]:
-    """Plans grouped by province (newest period first), optionally filtered by a search text."""
-    plans = Plan.objects.select_related("province").order_by("province__name", "-first_year", "slug")
+def plan_list(user, search: str = "") -> list[tuple[Locality, list[Plan]]]:
+    """The plans the user may read, grouped by province (newest period first), optionally searched."""
+    plans = visible_plans(user).select_related("province").order_by("province__name", "-first_year", "slug")
     search = normalize(search)
     if search:
         plans = plans.filter(
@@ -72,6 +73,8 @@ class Deadline:
 
     @property
     def state(self) -> str:
+        if self.obligation.reported_on:
+            return "reported"
         if self.days_left is None:
             return "undated"
         return "overdue" if self.days_left < 0 else "due"
@@ -175,10 +178,10 @@ class FigureLine:
     rate_change: object = None
 
 
-def locality_figures(locality: Locality) -> list[FigureLine]:
-    """Every figure of the locality across plans, by plan then year, with the change from the year before."""
+def locality_figures(locality: Locality, user) -> list[FigureLine]:
+    """Every figure of the locality across the plans the user may read, with the change from the year before."""
     figures = (
-        HouseholdFigure.objects.filter(locality=locality)
+        HouseholdFigure.objects.filter(locality=locality, plan__in=visible_plans(user))
         .select_related("plan__province")
         .order_by("plan__first_year", "plan__slug", "year", "kind")
     )
@@ -213,11 +216,14 @@ class AgencyOverview:
     reports_compiled: list = field(default_factory=list)
 
 
-def agency_overview(agency: Agency) -> AgencyOverview:
-    indicator_qs = PlanIndicator.objects.select_related("plan", "indicator").prefetch_related(
-        Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind"))
+def agency_overview(agency: Agency, user) -> AgencyOverview:
+    plans = visible_plans(user)
+    indicator_qs = (
+        PlanIndicator.objects.filter(plan__in=plans)
+        .select_related("plan", "indicator")
+        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind")))
     )
-    task_qs = PolicyTask.objects.select_related("plan", "lead_agency")
+    task_qs = PolicyTask.objects.filter(plan__in=plans).select_related("plan", "lead_agency")
     today = timezone.localdate()
     return AgencyOverview(
         agency=agency,
@@ -226,21 +232,23 @@ def agency_overview(agency: Agency) -> AgencyOverview:
         led_tasks=list(task_qs.filter(lead_agency=agency).order_by("plan__slug", "order")),
         coordinated_tasks=list(task_qs.filter(coordinating_agencies=agency).order_by("plan__slug", "order")),
         responsibilities=list(
-            AgencyResponsibility.objects.filter(agency=agency)
+            AgencyResponsibility.objects.filter(agency=agency, plan__in=plans)
             .select_related("plan")
             .prefetch_related(
                 Prefetch("duties", queryset=Duty.objects.prefetch_related("led_projects").order_by("order"))
             )
             .order_by("plan__slug")
         ),
-        led_sections=list(agency.led_sections.select_related("plan").order_by("plan__slug", "order")),
+        led_sections=list(
+            agency.led_sections.filter(plan__in=plans).select_related("plan").order_by("plan__slug", "order")
+        ),
         reports_due=[
             Deadline(o, (o.due_date - today).days if o.due_date else None)
-            for o in agency.reporting_obligations.select_related("plan").order_by("due_date")
+            for o in agency.reporting_obligations.filter(plan__in=plans).select_related("plan").order_by("due_date")
         ],
         reports_compiled=[
             Deadline(o, (o.due_date - today).days if o.due_date else None)
-            for o in agency.compiled_reports.select_related("plan").order_by("due_date")
+            for o in agency.compiled_reports.filter(plan__in=plans).select_related("plan").order_by("due_date")
         ],
     )
 

@@ -43,6 +43,11 @@ class Plan(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
     signer_name = models.CharField(_("signer"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Shown to anonymous visitors. Unticked: only officials of the province can read it."),
+    )
     first_year = models.PositiveSmallIntegerField(_("first year"))
     last_year = models.PositiveSmallIntegerField(_("last year"))
     orientation_year = models.PositiveSmallIntegerField(

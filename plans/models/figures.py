@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from povertyplan.fields import CountField, RateField
 from povertyplan.numbers import compute_rate, format_count
@@ -62,6 +63,14 @@ class HouseholdFigure(models.Model):
         _("poverty standard"), max_length=20, choices=PovertyStandard.choices, default=PovertyStandard.ND07_2021
     )
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("For a result: the review or report it comes from.")
+    )
+    source_date = models.DateField(_("date of the source"), null=True, blank=True)
+    # Optimistic locking: a save that started from an older version is refused, never lost silently.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("household figure")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .documents import MAX_YEAR, MIN_YEAR
 
@@ -56,6 +57,8 @@ class Duty(models.Model):
         help_text=_("The National Target Programme projects this duty makes the agency lead."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
@@ -94,6 +97,8 @@ class PolicyTask(models.Model):
     deadline_year = models.PositiveSmallIntegerField(_("deadline year"), null=True, blank=True)
     deadline_date = models.DateField(_("deadline date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("policy task")
@@ -159,6 +164,10 @@ class ReportingObligation(models.Model):
         _("frequency"), max_length=10, choices=ReportingFrequency.choices, default=ReportingFrequency.ONCE
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    reported_on = models.DateField(
+        _("reported on"), null=True, blank=True, help_text=_("When the report was sent; empty while it is due.")
+    )
+    report_note = models.CharField(_("report reference"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("reporting obligation")

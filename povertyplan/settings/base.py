@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "localities",
     "plans",
     "indicators",
+    "workflow",
     "reports",
+    "simple_history",
     "django_tables2",
     # The project package is also the site layer: pages, workbooks and seeding that span the apps.
     "povertyplan",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change (figures, targets, duties, tasks) in their history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,4 +111,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:home"
+LOGOUT_REDIRECT_URL = "reports:home"
+
+# History is evidence: it is shown, never edited or reverted.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# A reason for a change is the official's own words: no 100-character limit.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -11,23 +11,20 @@ from localities.models import Locality
 from plans.models import Agency, AppendixKind, Plan
 from reports import charts, selectors
 from reports.forms import DistrictFilterForm
-from reports.permissions import can_edit_plan
+from reports.permissions import can_edit_plan, viewable_plan
 from reports.quality import check_plan
 from reports.tables import DistrictTable
 from reports.tables_data import HouseholdTable, household_table
+from workflow.models import ReviewState, Table, TableReview
 
 
 def home(request):
     search = request.GET.get("q", "")
-    return render(request, "reports/home.html", {"groups": selectors.plan_list(search), "search": search})
-
-
-def _plan(slug: str) -> Plan:
-    return get_object_or_404(Plan.objects.select_related("province"), slug=slug)
+    return render(request, "reports/home.html", {"groups": selectors.plan_list(request.user, search), "search": search})
 
 
 def plan_detail(request, slug):
-    plan = _plan(slug)
+    plan = viewable_plan(request, slug)
     household_tables = selectors.plan_appendix_tables(plan)
     appendices = list(plan.appendices.order_by("order"))
     indicator_table = selectors.indicator_table(plan)
@@ -48,6 +45,7 @@ def plan_detail(request, slug):
         "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
         "policy_tasks": selectors.policy_tasks(plan),
         "finding_count": len(check_plan(plan)),
+        "can_edit": can_edit_plan(request.user, plan),
         "rate_charts": [_rate_bar_chart(table) for table in household_tables],
     }
     return render(request, "reports/plan_detail.html", context)
@@ -132,7 +130,7 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
 
 
 def _district_table(request, slug):
-    plan = _plan(slug)
+    plan = viewable_plan(request, slug)
     household = _household_table_for(plan, request.GET.get("appendix"))
     form = DistrictFilterForm(request.GET, household)
     columns, rows = form.filtered()
@@ -154,6 +152,10 @@ def district_table(request, slug):
         "trajectory_charts": _trajectory_charts(household),
         "can_edit": can_edit_plan(request.user, plan),
         "query": request.GET.urlencode(),
+        "reviews": TableReview.objects.filter(plan=plan, table=Table.DISTRICTS)
+        .exclude(state=ReviewState.DRAFT)
+        .select_related("locality", "changed_by")
+        .order_by("locality__name"),
     }
     return render(request, "reports/district_table.html", context)
 
@@ -168,7 +170,7 @@ def district_table_csv(request, slug):
 
 
 def indicator_table(request, slug):
-    plan = _plan(slug)
+    plan = viewable_plan(request, slug)
     context = {
         "plan": plan,
         "indicator_table": selectors.indicator_table(plan),
@@ -179,7 +181,7 @@ def indicator_table(request, slug):
 
 
 def task_table(request, slug):
-    plan = _plan(slug)
+    plan = viewable_plan(request, slug)
     context = {
         "plan": plan,
         "policy_tasks": selectors.policy_tasks(plan),
@@ -192,7 +194,7 @@ def task_table(request, slug):
 
 def locality_detail(request, slug):
     locality = get_object_or_404(Locality.objects.select_related("parent"), slug=slug)
-    lines = selectors.locality_figures(locality)
+    lines = selectors.locality_figures(locality, request.user)
     series = selectors.figures_by_year(lines)
     years = sorted({year for points in series.values() for year in points})
     chart = None
@@ -217,4 +219,4 @@ def locality_detail(request, slug):
 
 def agency_detail(request, province, slug):
     agency = get_object_or_404(Agency.objects.select_related("province"), province__slug=province, slug=slug)
-    return render(request, "reports/agency.html", {"overview": selectors.agency_overview(agency)})
+    return render(request, "reports/agency.html", {"overview": selectors.agency_overview(agency, request.user)})

@@ -1,0 +1,347 @@
+"""Roles and reviews in the admin, and the admin's figure pages routed through the one write path.
+
+Figures and indicator values change only through workflow.services, from the admin as from the
+grid and imports: same permission check, same locks, same optimistic locking, same history. Staff
+who are not superusers see and change only what their roles cover.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.admin import IndicatorValueAdmin, IndicatorValueInline, PlanIndicatorAdmin, PlanWithIndicatorsAdmin
+from indicators.models import IndicatorValue, PlanIndicator
+from localities.models import Locality
+from plans.admin import HouseholdFigureAdmin, HouseholdFigureInline, LocalityFigureInline, LocalityWithFiguresAdmin
+from plans.models import HouseholdFigure, Plan
+
+from .models import ReviewEvent, RoleAssignment, TableReview
+from .permissions import Checker, scopes_of
+from .services import FigureEdit, ValueEdit, save_figures, save_indicator_values
+
+FIGURE_VALUE_FIELDS = [
+    "households",
+    "poor_households",
+    "near_poor_households",
+    "published_rate",
+    "planned_reduction",
+    "standard",
+    "note",
+    "source",
+    "source_date",
+]
+INDICATOR_VALUE_FIELDS = ["value", "qualifier", "value_as_written", "note", "source", "source_date"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "province", "locality", "agency"]
+    list_filter = ["role", ("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "locality__name", "agency__name"]
+    autocomplete_fields = ["user", "province", "locality", "agency"]
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    fields = ["at", "user", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TableReview)
+class TableReviewAdmin(admin.ModelAdmin):
+    """Read-only: review states change through the review screen, which keeps the trail."""
+
+    list_display = ["plan", "table", "locality", "state", "changed_by", "changed_at"]
+    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "table", "state"]
+    search_fields = ["locality__name", "comment"]
+    inlines = [ReviewEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceFormMixin(forms.ModelForm):
+    """Extra fields of a figure form: the version the user opened, and the reason for the change."""
+
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=_("Required when changing a table that was approved and reopened."),
+    )
+
+    request = None  # set by the admin's get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version_seen" in self.fields:
+            self.fields["version_seen"].initial = self.instance.version
+
+    def _apply(self, dry_run: bool):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            result = self._apply(dry_run=True)
+            for conflict in result.conflicts:
+                self.add_error(None, conflict.message)
+            for errors in result.errors.values():
+                for message in errors:
+                    self.add_error(None, message)
+        return cleaned
+
+
+class FigureAdminForm(ServiceFormMixin):
+    class Meta:
+        model = HouseholdFigure
+        fields = ["plan", "locality", "year", "kind", *FIGURE_VALUE_FIELDS]
+
+    def _apply(self, dry_run: bool):
+        data = self.cleaned_data
+        figure = self.instance
+        plan = data.get("plan") or figure.plan
+        edit = FigureEdit(
+            key="figure",
+            locality=data.get("locality") or figure.locality,
+            year=data.get("year") or figure.year,
+            kind=data.get("kind") or figure.kind,
+            values={name: data.get(name) for name in FIGURE_VALUE_FIELDS if name in data},
+            version=data.get("version_seen") if figure.pk else None,
+        )
+        return save_figures(
+            user=self.request.user, plan=plan, edits=[edit], reason=data.get("change_reason", ""), dry_run=dry_run
+        )
+
+
+class ValueAdminForm(ServiceFormMixin):
+    class Meta:
+        model = IndicatorValue
+        fields = ["plan_indicator", "year", "kind", *INDICATOR_VALUE_FIELDS]
+
+    def _apply(self, dry_run: bool):
+        data = self.cleaned_data
+        value = self.instance
+        plan_indicator = data.get("plan_indicator") or value.plan_indicator
+        edit = ValueEdit(
+            key="value",
+            plan_indicator=plan_indicator,
+            year=data.get("year") or value.year,
+            kind=data.get("kind") or value.kind,
+            values={name: data.get(name) for name in INDICATOR_VALUE_FIELDS if name in data},
+            version=data.get("version_seen") if value.pk else None,
+        )
+        return save_indicator_values(
+            user=self.request.user,
+            plan=plan_indicator.plan,
+            edits=[edit],
+            reason=data.get("change_reason", ""),
+            dry_run=dry_run,
+        )
+
+
+class ScopedServiceAdmin:
+    """Scope, locks and the service write path for a model admin of figures or values."""
+
+    identity_fields: list[str] = []
+    checker_target = None  # a function obj → (plan, decision-function)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, (_("Change"), {"fields": ["change_reason", "version_seen"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which figure a row is, is not edited in place: delete and add instead.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + self.identity_fields if obj is not None else readonly
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or bool(self.decision(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        plan = self.plan_of(obj)
+        return Checker(request.user, plan).is_reviewer and bool(self.decision(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        result = form._apply(dry_run=False)
+        if not result.ok:  # only if someone saved in the instant between validation and saving
+            raise PermissionDenied(" ".join(c.message for c in result.conflicts) or str(result.errors))
+        if not change:
+            saved = type(obj).objects.filter(**{f: getattr(obj, f) for f in self.identity_fields}).first()
+            if saved is not None:
+                obj.pk = saved.pk
+
+
+admin.site.unregister(HouseholdFigure)
+admin.site.unregister(IndicatorValue)
+
+
+@admin.register(HouseholdFigure)
+class ScopedFigureAdmin(ScopedServiceAdmin, HouseholdFigureAdmin, SimpleHistoryAdmin):
+    form = FigureAdminForm
+    identity_fields = ["plan", "locality", "year", "kind"]
+    fields = None
+    fieldsets = [
+        (None, {"fields": ["plan", "locality", ("year", "kind", "standard")]}),
+        (
+            _("Figures"),
+            {
+                "fields": [
+                    ("households", "poor_households", "near_poor_households"),
+                    ("published_rate", "computed_rate_display"),
+                    "planned_reduction",
+                    "note",
+                    ("source", "source_date"),
+                ]
+            },
+        ),
+    ]
+
+    def plan_of(self, obj):
+        return obj.plan
+
+    def decision(self, user, obj):
+        return Checker(user, obj.plan).can_edit_figure(obj.locality)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scopes = scopes_of(request.user)
+        if scopes.is_admin:
+            return queryset
+        return queryset.filter(
+            Q(plan__province__in=scopes.reviewed_provinces)
+            | Q(locality__in=scopes.localities)
+            | Q(locality__parent__in=scopes.localities)
+        )
+
+
+@admin.register(IndicatorValue)
+class ScopedValueAdmin(ScopedServiceAdmin, IndicatorValueAdmin, SimpleHistoryAdmin):
+    form = ValueAdminForm
+    identity_fields = ["plan_indicator", "year", "kind"]
+    fieldsets = [
+        (None, {"fields": ["plan_indicator", ("year", "kind")]}),
+        (_("Value"), {"fields": [("value", "qualifier"), "value_as_written", "note", ("source", "source_date")]}),
+    ]
+
+    def plan_of(self, obj):
+        return obj.plan_indicator.plan
+
+    def decision(self, user, obj):
+        return Checker(user, obj.plan_indicator.plan).can_edit_indicator(obj.plan_indicator)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scopes = scopes_of(request.user)
+        if scopes.is_admin:
+            return queryset
+        return queryset.filter(
+            Q(plan_indicator__plan__province__in=scopes.reviewed_provinces)
+            | Q(plan_indicator__lead_agency__in=scopes.agencies)
+        )
+
+
+# Inline rows are edited by superusers only, and their saves go through the same service as the
+# figure pages (locks, permissions, history); other staff see them read-only.
+class ReadOnlyForStaffInline:
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ScopedFigureInline(ReadOnlyForStaffInline, HouseholdFigureInline):
+    pass
+
+
+class ScopedLocalityFigureInline(ReadOnlyForStaffInline, LocalityFigureInline):
+    pass
+
+
+class ScopedValueInline(ReadOnlyForStaffInline, IndicatorValueInline):
+    pass
+
+
+class ServiceFormsetMixin:
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (HouseholdFigure, IndicatorValue):
+            return super().save_formset(request, form, formset, change)
+        objects = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in objects:
+            if isinstance(obj, HouseholdFigure):
+                edit = FigureEdit(
+                    key=str(obj.pk),
+                    locality=obj.locality,
+                    year=obj.year,
+                    kind=obj.kind,
+                    values={name: getattr(obj, name) for name in FIGURE_VALUE_FIELDS},
+                )
+                result = save_figures(user=request.user, plan=obj.plan, edits=[edit])
+            else:
+                edit = ValueEdit(
+                    key=str(obj.pk),
+                    plan_indicator=obj.plan_indicator,
+                    year=obj.year,
+                    kind=obj.kind,
+                    values={name: getattr(obj, name) for name in INDICATOR_VALUE_FIELDS},
+                )
+                result = save_indicator_values(user=request.user, plan=obj.plan_indicator.plan, edits=[edit])
+            if not result.ok:
+                messages.error(request, " ".join(m for errors in result.errors.values() for m in errors))
+        formset.save_m2m()
+
+
+def _replace(inlines, old, new):
+    return [new if inline is old else inline for inline in inlines]
+
+
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class WorkflowPlanAdmin(ServiceFormsetMixin, PlanWithIndicatorsAdmin):
+    inlines = _replace(PlanWithIndicatorsAdmin.inlines, HouseholdFigureInline, ScopedFigureInline)
+
+
+admin.site.unregister(Locality)
+
+
+@admin.register(Locality)
+class WorkflowLocalityAdmin(ServiceFormsetMixin, LocalityWithFiguresAdmin):
+    inlines = _replace(LocalityWithFiguresAdmin.inlines, LocalityFigureInline, ScopedLocalityFigureInline)
+
+
+admin.site.unregister(PlanIndicator)
+
+
+@admin.register(PlanIndicator)
+class WorkflowPlanIndicatorAdmin(ServiceFormsetMixin, PlanIndicatorAdmin):
+    inlines = _replace(PlanIndicatorAdmin.inlines, IndicatorValueInline, ScopedValueInline)

@@ -1,0 +1,267 @@
+"""The one permission check. Every view, form, import, export and admin page that writes asks here.
+
+`Checker(user, plan)` answers for one plan, loading the user's scopes and the plan's review states
+once, so that a grid or an import of thousands of rows asks without a query per row.
+`check(user, action, obj)` is the one-off form; `require` raises PermissionDenied with the reason.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from localities.models import Locality
+from plans.models import HouseholdFigure, Plan
+
+from .models import ReviewState, Role, RoleAssignment, Table, TableReview
+
+EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.RETURNED, ReviewState.REOPENED}
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # a figure, an indicator value, or (for reviewers) the plan's text, duties and tasks
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self):
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+@dataclass(frozen=True)
+class Scopes:
+    is_admin: bool
+    reviewed_provinces: frozenset
+    localities: frozenset
+    agencies: frozenset
+    read_provinces: frozenset
+    reads_everything: bool
+
+
+# The server's operator: a management command run without --user (`import_appendix`) has no account to
+# answer for. It acts with an administrator's scope, because whoever can run commands on the server can
+# change the database anyway, but it does not bypass the review: an approved table stays locked and a
+# reopened one still needs a reason. None is never a request's user (Django gives AnonymousUser), so a
+# page cannot reach this scope by accident; the history records such a change with no user.
+SYSTEM_SCOPES = Scopes(
+    is_admin=True,
+    reviewed_provinces=frozenset(),
+    localities=frozenset(),
+    agencies=frozenset(),
+    read_provinces=frozenset(),
+    reads_everything=True,
+)
+
+
+def scopes_of(user) -> Scopes:
+    """The user's roles, read once per request (cached on the user object); None is the operator (SYSTEM_SCOPES)."""
+    if user is None:
+        return SYSTEM_SCOPES
+    if not user.is_authenticated or not user.is_active:
+        return Scopes(False, frozenset(), frozenset(), frozenset(), frozenset(), False)
+    cached = getattr(user, "_workflow_scopes", None)
+    if cached is not None:
+        return cached
+    assignments = list(
+        RoleAssignment.objects.filter(user=user).values_list("role", "province_id", "locality_id", "agency_id")
+    )
+    scopes = Scopes(
+        is_admin=user.is_superuser,
+        reviewed_provinces=frozenset(p for r, p, _l, _a in assignments if r == Role.REVIEWER),
+        localities=frozenset(loc for r, _p, loc, _a in assignments if r == Role.LOCALITY_OFFICIAL),
+        agencies=frozenset(a for r, _p, _l, a in assignments if r == Role.AGENCY_OFFICER),
+        read_provinces=frozenset(p for r, p, _l, _a in assignments if r == Role.READER and p),
+        reads_everything=any(r == Role.READER and not p for r, p, _l, _a in assignments),
+    )
+    user._workflow_scopes = scopes
+    return scopes
+
+
+class Checker:
+    """What one user may do in one plan; `user=None` is the server's operator (see SYSTEM_SCOPES)."""
+
+    def __init__(self, user, plan: Plan):
+        self.user = user
+        self.plan = plan
+        self.scopes = scopes_of(user)
+
+    @property
+    def history_user(self):
+        """Whom the history names for a change made through this checker: nobody for the operator."""
+        return self.user if self.user is not None and self.user.is_authenticated else None
+
+    # --- who the user is in this plan ----------------------------------------------------------------
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.scopes.is_admin or self.plan.province_id in self.scopes.reviewed_provinces
+
+    @cached_property
+    def _scope_locality_provinces(self) -> set[int]:
+        """Provinces of the user's districts and communes (a commune's province is two levels up)."""
+        provinces = set()
+        for locality in Locality.objects.filter(pk__in=self.scopes.localities).select_related("parent"):
+            provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
+        return provinces
+
+    @cached_property
+    def _agency_provinces(self) -> set[int]:
+        from plans.models import Agency
+
+        return set(Agency.objects.filter(pk__in=self.scopes.agencies).values_list("province_id", flat=True))
+
+    def can_view(self) -> Decision:
+        s = self.scopes
+        if self.plan.is_public or s.is_admin or s.reads_everything:
+            return ALLOWED
+        province = self.plan.province_id
+        if (
+            province in s.reviewed_provinces
+            or province in s.read_provinces
+            or province in self._scope_locality_provinces
+            or province in self._agency_provinces
+        ):
+            return ALLOWED
+        return Decision(False, _("This plan is not public."))
+
+    # --- review states ------------------------------------------------------------------------------
+
+    @cached_property
+    def _reviews(self) -> dict[tuple[str, int | None], TableReview]:
+        return {
+            (r.table, r.locality_id): r for r in TableReview.objects.filter(plan=self.plan).select_related("changed_by")
+        }
+
+    def review(self, table: str, locality_id: int | None = None) -> TableReview:
+        """The review of a part (a saved row, or an unsaved draft when the part was never reviewed)."""
+        key = (table, locality_id if table == Table.DISTRICTS else None)
+        return self._reviews.get(key) or TableReview(plan=self.plan, table=table, locality_id=key[1])
+
+    def state(self, table: str, locality_id: int | None = None) -> str:
+        return self.review(table, locality_id).state
+
+    def reason_required(self, table: str, locality_id: int | None = None) -> bool:
+        """A figure that was approved and then reopened may only change with a reason."""
+        return self.state(table, locality_id) == ReviewState.REOPENED
+
+    # --- editing ------------------------------------------------------------------------------------
+
+    def _locked(self, table: str, locality_id: int | None, *, reviewer: bool) -> Decision | None:
+        state = self.state(table, locality_id)
+        if state == ReviewState.APPROVED:
+            review = self.review(table, locality_id)
+            who = review.changed_by or _("a reviewer")
+            return Decision(False, _("Approved by %(who)s and locked; a reviewer must reopen it first.") % {"who": who})
+        if state == ReviewState.SUBMITTED and not reviewer:
+            return Decision(False, _("Submitted for review; it can be changed again if the reviewer returns it."))
+        return None
+
+    def in_locality_scope(self, locality: Locality) -> bool:
+        return locality.pk in self.scopes.localities or (
+            locality.parent_id is not None and locality.parent_id in self.scopes.localities
+        )
+
+    def can_edit_figure(self, locality: Locality) -> Decision:
+        """May the user change this plan's figure for this locality (a row of the district table)?"""
+        reviewer = self.is_reviewer
+        if not reviewer and not self.in_locality_scope(locality):
+            return Decision(False, _("You may only change the figures of your own district or commune."))
+        locked = self._locked(Table.DISTRICTS, locality.pk, reviewer=reviewer)
+        return locked if locked is not None else ALLOWED
+
+    def can_edit_indicator(self, plan_indicator) -> Decision:
+        reviewer = self.is_reviewer
+        if plan_indicator.plan_id != self.plan.pk:
+            return Decision(False, _("This indicator belongs to another plan."))
+        if not reviewer and plan_indicator.lead_agency_id not in self.scopes.agencies:
+            return Decision(False, _("You may only change the indicators your agency leads."))
+        locked = self._locked(Table.INDICATORS, None, reviewer=reviewer)
+        return locked if locked is not None else ALLOWED
+
+    def can_edit_document(self) -> Decision:
+        """The plan's text, agencies' duties, policy tasks and reporting: reviewers of the province."""
+        return ALLOWED if self.is_reviewer else Decision(False, _("Only the province's reviewers change the plan."))
+
+    def editable_localities(self, localities) -> list:
+        return [locality for locality in localities if self.can_edit_figure(locality)]
+
+    @property
+    def may_edit_anything(self) -> bool:
+        s = self.scopes
+        return self.is_reviewer or bool(s.localities) or bool(s.agencies)
+
+    # --- review transitions -------------------------------------------------------------------------
+
+    def can_transition(self, action: Action, table: str, locality: Locality | None = None) -> Decision:
+        locality_id = locality.pk if locality is not None else None
+        state = self.state(table, locality_id)
+        if action == Action.SUBMIT:
+            if state not in EDITABLE_STATES:
+                return Decision(False, _("Only a draft, returned or reopened table can be submitted."))
+            if self.is_reviewer:
+                return ALLOWED
+            if table == Table.DISTRICTS and locality is not None and self.in_locality_scope(locality):
+                return ALLOWED
+            if table == Table.INDICATORS and self.scopes.agencies and self._leads_an_indicator():
+                return ALLOWED
+            return Decision(False, _("You may only submit your own part of the table."))
+        if not self.is_reviewer:
+            return Decision(False, _("Only the province's reviewers approve, return or reopen tables."))
+        if action in (Action.APPROVE, Action.RETURN) and state != ReviewState.SUBMITTED:
+            return Decision(False, _("Only a submitted table can be approved or returned."))
+        if action == Action.REOPEN and state != ReviewState.APPROVED:
+            return Decision(False, _("Only an approved table can be reopened."))
+        return ALLOWED
+
+    def _leads_an_indicator(self) -> bool:
+        return self.plan.indicators.filter(lead_agency__in=self.scopes.agencies).exists()
+
+
+def visible_plans(user):
+    """The plans the user may read, as a queryset filter (for lists that span plans)."""
+    from django.db.models import Q
+
+    from plans.models import Agency
+
+    s = scopes_of(user)
+    if s.is_admin or s.reads_everything:
+        return Plan.objects.all()
+    provinces = set(s.reviewed_provinces | s.read_provinces)
+    for locality in Locality.objects.filter(pk__in=s.localities).select_related("parent"):
+        provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
+    provinces |= set(Agency.objects.filter(pk__in=s.agencies).values_list("province_id", flat=True))
+    return Plan.objects.filter(Q(is_public=True) | Q(province__in=provinces))
+
+
+def check(user, action: Action, obj) -> Decision:
+    """The one-off question: may `user` do `action` to `obj` (a Plan, HouseholdFigure or IndicatorValue)?"""
+    from indicators.models import IndicatorValue, PlanIndicator
+
+    if isinstance(obj, Plan):
+        checker = Checker(user, obj)
+        return checker.can_view() if action == Action.VIEW else checker.can_edit_document()
+    if isinstance(obj, HouseholdFigure):
+        return Checker(user, obj.plan).can_edit_figure(obj.locality)
+    if isinstance(obj, IndicatorValue):
+        return Checker(user, obj.plan_indicator.plan).can_edit_indicator(obj.plan_indicator)
+    if isinstance(obj, PlanIndicator):
+        return Checker(user, obj.plan).can_edit_indicator(obj)
+    raise TypeError(f"No permission rule for {type(obj).__name__}")
+
+
+def require(decision: Decision) -> None:
+    if not decision:
+        raise PermissionDenied(decision.reason)

@@ -1,0 +1,398 @@
+"""Writes of figures, indicator values and review states: the grid, the admin and imports call these.
+
+Every write is checked by the one permission check (workflow.permissions), validated by the model's
+full_clean(), refused when it started from an older version or other values than the stored ones (no
+update is ever lost silently), recorded in the history with who, when and why, and done in one
+transaction. An indicator value's wording as written follows its new value here, whoever changes it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import IndicatorValue, PlanIndicator
+from localities.models import Locality
+from plans.models import AppendixRow, HouseholdFigure, Plan
+from povertyplan.numbers import format_decimal
+
+from .models import ReviewEvent, ReviewState, Table, TableReview
+from .permissions import Action, Checker, Decision, require
+
+FIGURE_FIELDS = ("households", "poor_households", "near_poor_households", "published_rate", "planned_reduction")
+VALUE_FIELDS = ("value", "qualifier")
+RESULT_FIELDS = ("source", "source_date")
+
+
+@dataclass
+class Conflict:
+    """Someone saved the same figure after the caller read it: the stored version is newer than the one the
+    caller started from, or a stored value is not the one the caller saw (`expected`, e.g. an import's preview).
+    """
+
+    key: str  # the caller's key of the edit, so that the conflict can be shown where that edit came from
+    label: str
+    their_values: dict  # the stored values, for the message: field's name → value as shown
+    their_user: str
+    their_time: datetime.datetime | None
+    stored: dict = field(default_factory=dict)  # field → stored value, for each expected value that differs
+
+    @property
+    def message(self) -> str:
+        values = ", ".join(f"{name}: {value}" for name, value in self.their_values.items())
+        when = timezone.localtime(self.their_time).strftime("%d/%m/%Y %H:%M") if self.their_time else "?"
+        where = {"label": self.label, "user": self.their_user, "time": when, "values": values}
+        if self.stored:
+            return (
+                _(
+                    "%(label)s was changed by %(user)s at %(time)s, after the preview (now %(values)s): nothing was "
+                    "written. Upload the file again to see the current differences."
+                )
+                % where
+            )
+        return (
+            _(
+                "%(label)s was changed by %(user)s at %(time)s while you were editing (now %(values)s). "
+                "Your change was not saved; look at the new value and enter yours again."
+            )
+            % where
+        )
+
+
+@dataclass
+class EditResult:
+    changed: int = 0
+    errors: dict = field(default_factory=dict)  # key (the caller's cell or row key) → list of messages
+    # The messages of `errors` that concern one field of the edit, key → field → messages, so that a caller
+    # can show each under its cell; the others (a reason is missing, a rule across fields) concern the row.
+    field_errors: dict = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+    def add_error(self, key: str, message: str, field_name: str | None = None) -> None:
+        self.errors.setdefault(key, []).append(message)
+        if field_name is not None:
+            self.field_errors.setdefault(key, {}).setdefault(field_name, []).append(message)
+
+    def add_invalid(self, key: str, error: ValidationError) -> None:
+        """The messages of a model's full_clean(), each under its field."""
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(key, message, None if name == NON_FIELD_ERRORS else name)
+
+
+class EditRefused(Exception):
+    """Raised inside the transaction so that nothing of a refused batch is written."""
+
+    def __init__(self, result: EditResult):
+        self.result = result
+        super().__init__("edit refused")
+
+
+class EditForbidden(PermissionDenied):
+    """The user may not make one of the edits (the batch is refused whole); `key` names that edit."""
+
+    def __init__(self, reason: str, *, key: str):
+        super().__init__(reason)
+        self.key = key
+
+
+def _require(decision: Decision, key: str) -> None:
+    if not decision:
+        raise EditForbidden(decision.reason, key=key)
+
+
+@dataclass
+class FigureEdit:
+    """One row of a grid or an import: the figure of (locality, year, kind), its new values, what the caller saw.
+
+    `version` is the version the caller read (None: it did not read the row first); `expected` gives, field by
+    field, the value the caller saw (an import's preview). Either differing from what is stored is a Conflict.
+    """
+
+    key: str
+    locality: Locality
+    year: int
+    kind: str
+    values: dict
+    version: int | None = None
+    expected: dict | None = None
+
+
+@dataclass
+class ValueEdit:
+    """As FigureEdit, for an indicator value. Its value as written follows a new value unless `values` sets it."""
+
+    key: str
+    plan_indicator: PlanIndicator
+    year: int
+    kind: str
+    values: dict
+    version: int | None = None
+    expected: dict | None = None
+
+
+def _last_change(obj) -> tuple[str, datetime.datetime | None]:
+    record = obj.history.order_by("-history_date").first() if obj is not None else None
+    if record is None:
+        return _("someone"), None
+    return (str(record.history_user) if record.history_user else _("an import or the system")), record.history_date
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return format_decimal(value, 2) if not isinstance(value, int) else f"{value:,}".replace(",", ".")
+
+
+def _outdated(obj, edit: FigureEdit | ValueEdit) -> dict | None:
+    """None when the edit starts from what is stored; otherwise the stored values the caller did not see.
+
+    That is field → stored value for each `expected` value that differs (an object not stored has none of
+    its values), or {} when only the version is newer than the one the caller read.
+    """
+    stale = {}
+    for name, seen in (edit.expected or {}).items():
+        stored = getattr(obj, name) if obj is not None else None
+        if stored != seen:  # numbers compare by value: 30009 == Decimal("30009"), Decimal("1.2") == Decimal("1.20")
+            stale[name] = stored
+    if stale:
+        return stale
+    if edit.version is not None and obj is not None and obj.version != edit.version:
+        return {}
+    return None
+
+
+def _conflict(edit, obj, label: str, their_values: dict, stale: dict) -> Conflict:
+    who, when = _last_change(obj)
+    return Conflict(key=edit.key, label=label, their_values=their_values, their_user=who, their_time=when, stored=stale)
+
+
+def _needs_reason(checker: Checker, table: str, locality_id: int | None, reason: str) -> bool:
+    return checker.reason_required(table, locality_id) and not reason.strip()
+
+
+def reason_required_message() -> str:
+    """What a change to a reopened table without a reason is told (the grid, the import and the admin alike)."""
+    return _("This table was approved and reopened: give a reason for the change.")
+
+
+def _history_reason(reason: str, origin: str) -> str:
+    """The history's “why”: the user's reason, followed by where the change came from (an import's file)."""
+    reason = reason.strip()
+    return f"{reason} ({origin})" if reason and origin else reason or origin
+
+
+def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
+    for obj in objects:
+        # The version moves on with every save, so an editor who read the older one cannot overwrite it.
+        obj.version = (obj.version or 0) + 1 if obj.pk else 1
+        obj._change_reason = _history_reason(reason, origin)  # django-simple-history: why, beside who and when
+        obj._history_user = checker.history_user
+        obj.save()
+    return len(objects)
+
+
+def _write(apply, *, user, plan: Plan, edits: list, reason: str, origin: str, checker, dry_run: bool) -> EditResult:
+    checker = checker or Checker(user, plan)
+    try:
+        with transaction.atomic():
+            result = apply(checker, plan, edits, reason, origin)
+            if not result.ok or dry_run:
+                raise EditRefused(result)
+            return result
+    except EditRefused as refused:
+        return refused.result
+
+
+def save_figures(
+    *,
+    user,
+    plan: Plan,
+    edits: list[FigureEdit],
+    reason: str = "",
+    origin: str = "",
+    checker: Checker | None = None,
+    dry_run=False,
+) -> EditResult:
+    """Validate every edit, then write all of them in one transaction — or none, with the errors per key.
+
+    `user` None is the server's operator (a command run without an account; see workflow.permissions).
+    `reason` is the user's own reason, required once a table was approved and reopened; `origin` says where
+    the change comes from (“import of phu-luc.xlsx”) and follows the reason in the history. A user without
+    the right to one of the edits is refused with EditForbidden (a PermissionDenied) naming its key.
+    `dry_run` validates exactly as a save would (permissions, locks, versions, model rules) and writes
+    nothing: forms call it in clean() to show the errors next to their fields.
+    """
+    return _write(
+        _apply_figure_edits,
+        user=user,
+        plan=plan,
+        edits=edits,
+        reason=reason,
+        origin=origin,
+        checker=checker,
+        dry_run=dry_run,
+    )
+
+
+def _figure_values(figure: HouseholdFigure | None, names) -> dict:
+    return {
+        str(HouseholdFigure._meta.get_field(name).verbose_name): _display(getattr(figure, name) if figure else None)
+        for name in names
+        if name in FIGURE_FIELDS
+    }
+
+
+def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], reason: str, origin: str) -> EditResult:
+    result = EditResult()
+    existing = {
+        (f.locality_id, f.year, f.kind): f
+        for f in HouseholdFigure.objects.select_for_update().filter(
+            plan=plan, locality__in=[e.locality for e in edits], year__in={e.year for e in edits}
+        )
+    }
+    to_save = []
+    for edit in edits:
+        _require(checker.can_edit_figure(edit.locality), edit.key)
+        figure = existing.get((edit.locality.pk, edit.year, edit.kind))
+        stale = _outdated(figure, edit)
+        if stale is not None:
+            label = f"{edit.locality.name} {edit.year}"
+            result.conflicts.append(_conflict(edit, figure, label, _figure_values(figure, stale or edit.values), stale))
+            continue
+        if figure is None:
+            figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
+        changed = [name for name, value in edit.values.items() if getattr(figure, name) != value]
+        if not changed and figure.pk:
+            continue
+        if _needs_reason(checker, Table.DISTRICTS, edit.locality.pk, reason):
+            result.add_error(edit.key, reason_required_message())
+            continue
+        for name, value in edit.values.items():
+            setattr(figure, name, value)
+        try:
+            figure.full_clean()
+        except ValidationError as error:
+            result.add_invalid(edit.key, error)
+            continue
+        to_save.append(figure)
+    if result.ok:
+        result.changed = _save_all(checker, to_save, reason, origin)
+    return result
+
+
+def save_indicator_values(
+    *,
+    user,
+    plan: Plan,
+    edits: list[ValueEdit],
+    reason: str = "",
+    origin: str = "",
+    checker: Checker | None = None,
+    dry_run=False,
+) -> EditResult:
+    """As save_figures, for indicator values."""
+    return _write(
+        _apply_value_edits,
+        user=user,
+        plan=plan,
+        edits=edits,
+        reason=reason,
+        origin=origin,
+        checker=checker,
+        dry_run=dry_run,
+    )
+
+
+def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], reason: str, origin: str) -> EditResult:
+    result = EditResult()
+    existing = {
+        (v.plan_indicator_id, v.year, v.kind): v
+        for v in IndicatorValue.objects.select_for_update().filter(plan_indicator__plan=plan)
+    }
+    to_save = []
+    for edit in edits:
+        _require(checker.can_edit_indicator(edit.plan_indicator), edit.key)
+        value = existing.get((edit.plan_indicator.pk, edit.year, edit.kind))
+        new = edit.values.get("value")
+        if new is None:
+            if value is not None:
+                result.add_error(edit.key, _("A value cannot be removed here; enter a number."), "value")
+            continue
+        stale = _outdated(value, edit)
+        if stale is not None:
+            label = f"{edit.plan_indicator.text[:60]} {edit.year}"
+            their_values = {str(_("value")): _display(value.value if value else None)}
+            result.conflicts.append(_conflict(edit, value, label, their_values, stale))
+            continue
+        if value is None:
+            value = IndicatorValue(plan_indicator=edit.plan_indicator, year=edit.year, kind=edit.kind)
+        if value.pk and all(getattr(value, name) == given for name, given in edit.values.items()):
+            continue
+        if _needs_reason(checker, Table.INDICATORS, None, reason):
+            result.add_error(edit.key, reason_required_message())
+            continue
+        if "value_as_written" not in edit.values and new != value.value:
+            # The wording follows the figure (“dưới 9%” → “dưới 8%”) wherever the value is changed from.
+            value.value_as_written = value.rewritten_as_written(new)
+        for name, given in edit.values.items():
+            setattr(value, name, given)
+        try:
+            value.full_clean()
+        except ValidationError as error:
+            result.add_invalid(edit.key, error)
+            continue
+        to_save.append(value)
+    if result.ok:
+        result.changed = _save_all(checker, to_save, reason, origin)
+    return result
+
+
+# --- review ---------------------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    Action.SUBMIT: ReviewState.SUBMITTED,
+    Action.APPROVE: ReviewState.APPROVED,
+    Action.RETURN: ReviewState.RETURNED,
+    Action.REOPEN: ReviewState.REOPENED,
+}
+
+
+@transaction.atomic
+def review_transition(
+    *, user, plan: Plan, table: str, action: Action, locality: Locality | None = None, comment: str = ""
+) -> TableReview:
+    """Move a part of a table to its next state; the decision and the trail are recorded together.
+
+    The review row is locked before the decision, so two reviewers acting at once cannot both move
+    the same submitted part.
+    """
+    if table == Table.DISTRICTS and (
+        locality is None or not AppendixRow.objects.filter(appendix__plan=plan, locality=locality).exists()
+    ):
+        raise ValidationError({"locality": _("This locality is not a row of the plan's district table.")})
+    review, _created = TableReview.objects.select_for_update().get_or_create(
+        plan=plan, table=table, locality=locality if table == Table.DISTRICTS else None
+    )
+    checker = Checker(user, plan)
+    checker._reviews = {**checker._reviews, (review.table, review.locality_id): review}
+    require(checker.can_transition(action, table, locality))
+    if action in (Action.RETURN, Action.REOPEN) and not comment.strip():
+        raise ValidationError({"comment": _("Say why: the officials will read it.")})
+    before = review.state
+    review.state = TRANSITIONS[action]
+    review.comment = comment
+    review.changed_by = user
+    review.changed_at = timezone.now()
+    if action == Action.APPROVE:
+        review.approved_at = review.changed_at
+    review.save()
+    ReviewEvent.objects.create(review=review, from_state=before, to_state=review.state, comment=comment, user=user)
+    return review
