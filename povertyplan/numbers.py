@@ -6,16 +6,22 @@ never 7.54, so every number a person typed — in a form, the admin or a spreads
 goes through `parse_number`, which follows one convention strictly and refuses what is ambiguous.
 """
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 VIETNAMESE = (",", ".")  # (decimal separator, thousand separator)
 ENGLISH = (".", ",")
 
 RATE_PLACES = Decimal("0.01")
+# No figure of a plan comes near this (a province has a few million households; a measure has 12 digits before
+# its two decimals): a longer number is a typing or pasting mistake, refused before any arithmetic on it — a
+# 5.000-digit "count" would overflow the rate computation and could not even be printed back.
+MAX_DIGITS = 15
+_SHOWN = 40  # characters of a refused text repeated in its message
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _MINUS_SIGNS = "-\u2212\u2013"
 
@@ -50,10 +56,23 @@ def parse_number(value, *, separators: tuple[str, str] | None = None, integer: b
     else:
         number = _parse_text(str(value), separators or active_separators())
     if not number.is_finite():
-        raise NumberFormatError(_("“%(value)s” is not a number.") % {"value": value})
+        raise NumberFormatError(_("“%(value)s” is not a number.") % {"value": _shown(value)})
+    if number and number.adjusted() >= MAX_DIGITS:
+        raise NumberFormatError(
+            _("“%(value)s” is too large: a figure has at most %(digits)s digits.")
+            % {"value": _shown(value), "digits": MAX_DIGITS}
+        )
     if integer and number != number.to_integral_value():
-        raise NumberFormatError(_("“%(value)s” must be a whole number.") % {"value": value})
+        raise NumberFormatError(_("“%(value)s” must be a whole number.") % {"value": _shown(value)})
     return number
+
+
+def _shown(value) -> str:
+    """A refused value as its message repeats it: whole when short, cut when it is a pasted page."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return "…"  # str() of a huge int is slow, and refused beyond 4.300 digits
+    text = str(value)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
 def _parse_text(text: str, separators: tuple[str, str]) -> Decimal:
@@ -75,7 +94,7 @@ def _parse_text(text: str, separators: tuple[str, str]) -> Decimal:
                 "(“%(thousand)s” separates thousands, “%(decimal)s” decimals)."
             )
             % {
-                "value": text.strip(),
+                "value": _shown(text.strip()),
                 "example_int": f"7{thousand_sep}540",
                 "example_dec": f"2{decimal_sep}27",
                 "thousand": thousand_sep,
@@ -102,14 +121,76 @@ def format_count(value) -> str:
     """7540 → "7.540" in Vietnamese, "7,540" in English. Never used for years."""
     if value is None:
         return ""
-    return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    return _fast_format(value, 0) or formats.number_format(value, 0, use_l10n=True, force_grouping=True)
 
 
 def format_decimal(value, places: int = 2) -> str:
     """2.27 → "2,27" (Vietnamese) with `places` decimals; thousands grouped."""
     if value is None:
         return ""
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return _fast_format(value, places) or formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+# A national table prints tens of thousands of figures: Django's number_format looks up three formats of the
+# active language for each one. The same text comes from Python's own grouping once the language's separators are
+# known — for integers and for decimals that need no rounding (Django truncates where Python rounds, so those
+# keep to number_format). Each language's separators are checked once against number_format itself.
+_MAX_FAST = 10**15
+
+
+@functools.lru_cache(maxsize=16)
+def _separators(language: str | None) -> tuple[str, str] | None:
+    decimal_sep = formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    thousand_sep = formats.get_format("THOUSAND_SEPARATOR", use_l10n=True)
+    if formats.get_format("NUMBER_GROUPING", use_l10n=True) != 3 or "\0" in decimal_sep + thousand_sep:
+        return None
+    samples = [(0, 0), (-7540, 0), (1234567, 0), (Decimal("2.27"), 2), (Decimal("-1234.5"), 2), (12, 2)]
+    for value, places in samples:
+        fast = _grouped(value, places, decimal_sep, thousand_sep)
+        if fast != formats.number_format(value, places, use_l10n=True, force_grouping=True):
+            return None
+    return decimal_sep, thousand_sep
+
+
+def _grouped(value, places: int, decimal_sep: str, thousand_sep: str) -> str:
+    text = f"{value:,.{places}f}" if places else f"{value:,}"
+    return text.replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
+
+
+def _fast_format(value, places: int, separators: tuple[str, str] | bool | None = False) -> str | None:
+    """The grouped text of an int or an exact Decimal, or None where number_format must decide."""
+    if type(value) is int:
+        if not -_MAX_FAST < value < _MAX_FAST:
+            return None
+        if places:
+            value = Decimal(value)
+    elif type(value) is not Decimal or not value.is_finite() or abs(value) >= _MAX_FAST:
+        return None
+    elif value.as_tuple().exponent < -places:  # more decimals than shown: number_format truncates them
+        return None
+    if separators is False:
+        separators = _separators(translation.get_language())
+    if separators is None:
+        return None
+    return _grouped(int(value) if not places else value, places, *separators)
+
+
+class Formatter:
+    """format_count and format_decimal with the active language looked up once: for loops over thousands of
+    figures (a national table, a chart of 700 districts). The text is the same as theirs."""
+
+    def __init__(self):
+        self.separators = _separators(translation.get_language())
+
+    def count(self, value) -> str:
+        if value is None:
+            return ""
+        return _fast_format(value, 0, self.separators) or format_count(value)
+
+    def decimal(self, value, places: int = 2) -> str:
+        if value is None:
+            return ""
+        return _fast_format(value, places, self.separators) or format_decimal(value, places)
 
 
 def format_measure(value) -> str:

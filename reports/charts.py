@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from povertyplan.numbers import format_decimal
+from povertyplan.numbers import Formatter
 
 PALETTE = ["#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e", "#bf9000", "#3d85c6", "#c27ba0", "#666666"]
 FONT = 'font-family="Arial, Helvetica, sans-serif"'
@@ -59,6 +59,7 @@ def bar_chart(
     *, title: str, categories: list[str], series: list[tuple[str, list]], unit: str = "%", chart_id: str = "bars"
 ) -> SafeString:
     """Horizontal bars: one group per category (a district), one bar per series (baseline, target)."""
+    format_decimal = Formatter().decimal
     label_width, plot_width, bar, gap = 170, 460, 12, 10
     width = label_width + plot_width + 70
     group_height = bar * len(series) + gap
@@ -115,6 +116,7 @@ def line_chart(
     chart_id: str = "lines",
 ) -> SafeString:
     """Lines over years: one per series (a district, or results and targets of one locality)."""
+    format_decimal = Formatter().decimal
     left, plot_width, plot_height, top = 60, 520, 260, 70
     legend_rows = (len(series) + 3) // 4
     width = left + plot_width + 40

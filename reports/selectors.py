@@ -1,10 +1,11 @@
 """Reads that span the apps, shaped for the pages. Each runs a fixed number of queries."""
 
 import datetime
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from indicators.models import Dimension, IndicatorValue, PlanIndicator, ValueKind
@@ -32,18 +33,24 @@ from .tables_data import household_table
 def plan_list(user, search: str = "") -> list[tuple[Locality, list[Plan]]]:
     """The plans the user may read, grouped by province (newest period first), optionally searched."""
     plans = visible_plans(user).select_related("province").order_by("province__name", "-first_year", "slug")
-    search = normalize(search)
-    if search:
-        plans = plans.filter(
-            Q(title__icontains=search)
-            | Q(number__icontains=search)
-            | Q(province__name__icontains=search)
-            | Q(slug__icontains=search)
-        )
+    wanted = search_key(search)
     grouped: dict[Locality, list[Plan]] = {}
     for plan in plans:
+        # Matched here, not with icontains: SQLite folds the case of ASCII letters only (“HƯNG YÊN” would not
+        # find “Hưng Yên”), and officials often type without diacritics (“hung yen”). The list is one row per
+        # plan the user may read, loaded whole for the page anyway.
+        if wanted and not any(
+            wanted in search_key(text) for text in (plan.title, plan.number, plan.province.name, plan.slug)
+        ):
+            continue
         grouped.setdefault(plan.province, []).append(plan)
     return list(grouped.items())
+
+
+def search_key(text: str) -> str:
+    """Text as a search compares it: NFC, without diacritics (đ → d), case-folded, single spaces."""
+    decomposed = unicodedata.normalize("NFD", normalize(str(text or "")).replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass
@@ -165,7 +172,8 @@ def household_appendices(plan: Plan) -> list[Appendix]:
 
 
 def plan_appendix_tables(plan: Plan) -> list:
-    return [household_table(appendix) for appendix in household_appendices(plan)]
+    """The plan's household tables for showing them (cells only: no figure objects)."""
+    return [household_table(appendix, with_figures=False) for appendix in household_appendices(plan)]
 
 
 # --- localities ---------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from povertyplan.numbers import format_count, format_decimal
+from povertyplan.numbers import Formatter, format_count, format_decimal
 
 from .tables_data import Column, HouseholdTable
 
@@ -29,9 +30,11 @@ class FigureColumn(tables.Column):
         return format_cell(self.figure_column, value)
 
 
-def format_cell(column: Column, value) -> str:
+def format_cell(column: Column, value, formatter: Formatter | None = None) -> str:
     if value is None:
         return ""
+    if formatter is not None:
+        return formatter.decimal(value) if column.is_rate else formatter.count(value)
     return format_decimal(value) if column.is_rate else format_count(value)
 
 
@@ -70,6 +73,46 @@ class DistrictTable(tables.Table):
 
     def value_label(self, value):
         return value
+
+    def body_html(self) -> SafeString:
+        """The body rows, exactly as django-tables2's template renders them, built in one pass.
+
+        A national table has 700 rows of 17 cells: the template's per-cell work (a bound row and column, an
+        accessor, a render call with its signature inspected, a template node) took 50 µs a cell — most of the
+        page's time. The markup is the same: even/odd rows, the columns' classes, the table's default for an
+        empty cell, the locality linked. Sorting has already been applied to `self.data` by RequestConfig.
+        """
+        default = conditional_escape(self.default)
+        formatter = Formatter()
+        link = reverse("reports:locality", args=["SLUG"])
+        prefix, suffix = link.split("SLUG")
+        figure_cells = [
+            (column.key, column, '<td class="bold num">' if column.bold else '<td class="num">')
+            for column in self.visible_columns
+        ]
+        parts = []
+        for index, record in enumerate(self.data):
+            number, label = record["number"], record["label"]
+            cells = [
+                '<tr class="even">' if index % 2 == 0 else '<tr class="odd">',
+                '<td class="num">',
+                default if number in (None, "") else conditional_escape(number),
+                "</td><td >",
+            ]
+            if label in (None, ""):
+                cells.append(default)
+            else:
+                cells += ['<a href="', prefix, conditional_escape(record["slug"]), suffix, '">']
+                cells += [conditional_escape(label), "</a>"]
+            cells.append("</td>")
+            for key, column, opening in figure_cells:
+                value = record[key]
+                # A formatted figure is digits and separators: nothing to escape.
+                text = default if value in (None, "") else format_cell(column, value, formatter)
+                cells += [opening, text, "</td>"]
+            cells.append("</tr>")
+            parts.append("".join(cells))
+        return mark_safe("\n".join(parts))
 
     # --- what the template and the CSV add around the rows ---------------------------------------
 

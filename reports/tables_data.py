@@ -7,7 +7,7 @@ a household appendix through `household_table`, so they agree on which figure si
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from plans.models import Appendix, AppendixKind, HouseholdFigure
+from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
 from povertyplan.numbers import compute_rate
 
 # The appendix column "field" → the HouseholdFigure attribute holding the published figure.
@@ -103,30 +103,57 @@ def household_columns(appendix: Appendix) -> list[Column]:
     ]
 
 
-def household_table(appendix: Appendix) -> HouseholdTable:
-    """The appendix as published, plus its computed total. Three queries, whatever its size."""
+def household_table(appendix: Appendix, *, with_figures: bool = True) -> HouseholdTable:
+    """The appendix as published, plus its computed total. Two queries, whatever its size.
+
+    `with_figures=False` is for readers that show the cells only (the pages, the export's rows): the figures are
+    then read as plain values, not as HouseholdFigure objects — a fifth of the time for a national table —
+    and each row's `figures` stays empty.
+    """
     if appendix.kind != AppendixKind.HOUSEHOLD_FIGURES:
         raise ValueError(f"Appendix {appendix.code} is not a household table")
     columns = household_columns(appendix)
-    appendix_rows = list(appendix.rows.select_related("locality").order_by("order"))
+    appendix_rows = list(
+        appendix.rows.order_by("order").values_list(
+            "number", "label", "locality_id", "locality__name", "locality__slug", "is_total", named=True
+        )
+    )
+    # The rows' figures by a join on the appendix, not by a list of ids: a commune table would pass SQLite's
+    # limit of parameters per statement, and the statement stays the same whatever the table's size.
+    figures = HouseholdFigure.objects.filter(
+        plan_id=appendix.plan_id,
+        locality_id__in=AppendixRow.objects.filter(appendix_id=appendix.pk).values("locality_id"),
+    )
     figures_by_locality: dict[int, dict[tuple[int, str], HouseholdFigure]] = defaultdict(dict)
-    for figure in HouseholdFigure.objects.filter(
-        plan_id=appendix.plan_id, locality_id__in=[r.locality_id for r in appendix_rows]
-    ):
-        figures_by_locality[figure.locality_id][(figure.year, figure.kind)] = figure
+    values_by_locality: dict[int, dict[tuple[int, str], tuple]] = defaultdict(dict)
+    if with_figures:
+        for figure in figures:
+            figures_by_locality[figure.locality_id][(figure.year, figure.kind)] = figure
+    else:
+        attributes = list(dict.fromkeys(FIGURE_ATTRIBUTES[column.field] for column in columns))
+        position = {attribute: index for index, attribute in enumerate(attributes)}
+        for locality_id, year, kind, *values in figures.values_list("locality_id", "year", "kind", *attributes):
+            values_by_locality[locality_id][(year, kind)] = values
     rows, total, published_order = [], None, []
     for appendix_row in appendix_rows:
-        row_figures = figures_by_locality[appendix_row.locality_id]
         cells = []
-        for column in columns:
-            figure = row_figures.get((column.year, column.kind))
-            cells.append(getattr(figure, FIGURE_ATTRIBUTES[column.field]) if figure else None)
+        if with_figures:
+            row_figures = figures_by_locality[appendix_row.locality_id]
+            for column in columns:
+                figure = row_figures.get((column.year, column.kind))
+                cells.append(getattr(figure, FIGURE_ATTRIBUTES[column.field]) if figure else None)
+        else:
+            row_figures = {}
+            row_values = values_by_locality.get(appendix_row.locality_id, {})
+            for column in columns:
+                values = row_values.get((column.year, column.kind))
+                cells.append(values[position[FIGURE_ATTRIBUTES[column.field]]] if values else None)
         row = Row(
             number=appendix_row.number,
             label=appendix_row.label,
             locality_id=appendix_row.locality_id,
-            locality_name=appendix_row.locality.name,
-            locality_slug=appendix_row.locality.slug,
+            locality_name=appendix_row.locality__name,
+            locality_slug=appendix_row.locality__slug,
             is_total=appendix_row.is_total,
             cells=cells,
             figures=row_figures,

@@ -151,7 +151,9 @@ class Checker:
         return self._reviews.get(key) or TableReview(plan=self.plan, table=table, locality_id=key[1])
 
     def state(self, table: str, locality_id: int | None = None) -> str:
-        return self.review(table, locality_id).state
+        # Asked for every row of an import: a part never reviewed is a draft, without building its review.
+        review = self._reviews.get((table, locality_id if table == Table.DISTRICTS else None))
+        return review.state if review is not None else ReviewState.DRAFT
 
     def reason_required(self, table: str, locality_id: int | None = None) -> bool:
         """A figure that was approved and then reopened may only change with a reason."""

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,13 +190,47 @@ def _history_reason(reason: str, origin: str) -> str:
 
 
 def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
+    """Save the validated objects and their history records: a few statements, whatever their number.
+
+    One save() each (and one history insert each, through the history's signal) took a millisecond per figure:
+    ten seconds for an import of a commune table. The same rows and the same history records (who, when, why,
+    “+” for a new row and “~” for a change) are written in batches instead.
+    """
+    if not objects:
+        return 0
+    model = type(objects[0])
     for obj in objects:
         # The version moves on with every save, so an editor who read the older one cannot overwrite it.
         obj.version = (obj.version or 0) + 1 if obj.pk else 1
         obj._change_reason = _history_reason(reason, origin)  # django-simple-history: why, beside who and when
         obj._history_user = checker.history_user
-        obj.save()
+    created = [obj for obj in objects if obj.pk is None]
+    changed = [obj for obj in objects if obj.pk is not None]
+    if created:
+        model.objects.bulk_create(created, batch_size=_BATCH)
+        model.history.bulk_history_create(created, batch_size=_BATCH)
+    if changed:
+        _update_rows(model, changed)
+        model.history.bulk_history_create(changed, batch_size=_BATCH, update=True)
     return len(objects)
+
+
+def _update_rows(model, objects: list) -> None:
+    """UPDATE every column of each object, as save() does, in one prepared statement run for all of them.
+
+    QuerySet.bulk_update writes one CASE per column over the whole batch: slower than the saves it replaces.
+    """
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+_BATCH = 500
 
 
 def _write(apply, *, user, plan: Plan, edits: list, reason: str, origin: str, checker, dry_run: bool) -> EditResult:
@@ -277,8 +311,14 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         for name, value in edit.values.items():
             setattr(figure, name, value)
+        figure.plan = plan  # clean() reads the plan's period: not one query per figure
         try:
-            figure.full_clean()
+            # The check constraints restate clean()'s rules (same messages) and the database enforces them at the
+            # save; Django would check each with a query of its own, 9 per figure. Uniqueness is known for a
+            # figure read above (locked); a new one is checked. The plan and the locality are rows already read.
+            figure.full_clean(
+                exclude=["plan", "locality"], validate_unique=figure.pk is None, validate_constraints=False
+            )
         except ValidationError as error:
             result.add_invalid(edit.key, error)
             continue
@@ -384,6 +424,8 @@ def review_transition(
     checker = Checker(user, plan)
     checker._reviews = {**checker._reviews, (review.table, review.locality_id): review}
     require(checker.can_transition(action, table, locality))
+    if "\x00" in comment:  # PostgreSQL cannot store it in a text column: refused, not a server error
+        raise ValidationError({"comment": _("The comment holds a character that cannot be stored; type it again.")})
     if action in (Action.RETURN, Action.REOPEN) and not comment.strip():
         raise ValidationError({"comment": _("Say why: the officials will read it.")})
     before = review.state

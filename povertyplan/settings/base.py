@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # Records who made each change (figures, targets, duties, tasks) in their history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a request body larger than any upload the application accepts, before anything reads it.
+    "reports.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -87,10 +89,26 @@ DATABASES = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Officials choose their own passwords: long ones resist guessing better than complicated short ones.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after a working day, and when the browser is closed (shared office computers).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Log-in throttling (povertyplan.login_throttle): failures per user name and address, and for how long.
+LOGIN_THROTTLE_FAILURES = 5
+LOGIN_THROTTLE_WINDOW = 15 * 60
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# Uploads: the largest request body is checked by reports.middleware before it is read (the limit is the
+# workbook import's, reports.workbooks.files); form fields other than files stay within Django's default,
+# and an uploaded file is kept in memory up to 1 MB, on disk in a temporary file above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # Language and formats: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"

@@ -126,7 +126,7 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
         appendices = [a for a in appendices if a.code == code]
     if not appendices:
         raise Http404(_("This plan has no district table."))
-    return household_table(appendices[0])
+    return household_table(appendices[0], with_figures=False)
 
 
 def _district_table(request, slug):
@@ -165,8 +165,19 @@ def district_table_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.csv"'
     response.write("\ufeff")  # a byte-order mark, so that Excel reads the Vietnamese text as UTF-8
-    csv.writer(response).writerows(table.csv_rows())
+    csv.writer(response).writerows([[_csv_cell(cell) for cell in row] for row in table.csv_rows()])
     return response
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(text: str) -> str:
+    """A cell as Excel will open it: text that Excel would run as a formula (a label “=HYPERLINK(…)” entered in the
+    admin) gets a leading apostrophe, so it shows as the text it is. Figures are never touched (a count is not
+    negative, and the page shows none that starts so)."""
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def indicator_table(request, slug):

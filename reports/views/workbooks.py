@@ -7,9 +7,10 @@ file — and re-checks at confirmation that every old value is still the stored 
 import uuid
 from io import BytesIO
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -117,11 +118,17 @@ def _confirm(request, plan: Plan, appendix: Appendix, key: str, context: dict):
         messages.error(request, _("There is nothing to confirm any more: upload the workbook again."))
         return redirect("reports:import_appendix", slug=plan.slug, code=appendix.code)
     changes = [Change.from_session(item) for item in pending["changes"]]
-    reason = request.POST.get("reason", "").strip()
-    if pending.get("reason_required") and not reason:
-        # The same preview again, still pending: only the reason is missing.
-        result = ImportResult(changes=changes, reason_required=True)
-        messages.error(request, reason_required_message())
+    try:
+        # As the grids' reason (reports.editing_forms.BatchForm): at most 300 characters, none that cannot be stored.
+        reason = forms.CharField(required=False, max_length=300).clean(request.POST.get("reason", "")).strip()
+        invalid = []
+    except ValidationError as error:
+        reason, invalid = "", error.messages
+    if invalid or (pending.get("reason_required") and not reason):
+        # The same preview again, still pending: only the reason is missing or unusable.
+        result = ImportResult(changes=changes, reason_required=pending.get("reason_required", False))
+        for message in invalid or [reason_required_message()]:
+            messages.error(request, message)
         return _preview(request, context, result, pending["token"], pending["file"], status=400)
     del request.session[key]
     try:

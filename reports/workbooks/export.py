@@ -110,6 +110,15 @@ def _findings_by_appendix(plan: Plan) -> dict[str, list[Finding]]:
 # --- the sheet ------------------------------------------------------------------------------------
 
 
+def _put(ws: Worksheet, row: int, column: int, value):
+    """ws.cell(...) for values from the database: openpyxl takes any text starting with “=” for a formula, so a
+    stored label such as “=HYPERLINK(…)” would become a live formula in the official's Excel. Text stays text."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _font(*, bold=False, italic=False, size=TABLE_SIZE) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
@@ -154,7 +163,7 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
 def _write_title(
     ws: Worksheet, row: int, text: str, last_letter: str, width: float, *, bold=False, italic=False, size=TITLE_SIZE
 ) -> None:
-    cell = ws.cell(row=row, column=1, value=text)
+    cell = _put(ws, row, 1, text)
     cell.font = _font(bold=bold, italic=italic, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(f"A{row}:{last_letter}{row}")
@@ -162,7 +171,7 @@ def _write_title(
 
 
 def _header_cell(ws: Worksheet, row: int, column: int, text: str) -> None:
-    cell = ws.cell(row=row, column=column, value=text)
+    cell = _put(ws, row, column, text)
     cell.font = _font(bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     cell.border = BORDER
@@ -229,7 +238,7 @@ def _write_row(ws: Worksheet, row: int, sheet_row: SheetRow, layout: SheetLayout
             lines = max(lines, _lines(sheet_row.full_label, column.width))
         else:
             value = sheet_row.values[index - DATA_COLUMN_OFFSET]
-        cell = ws.cell(row=row, column=index, value=value if value != "" else None)
+        cell = _put(ws, row, index, value if value != "" else None)
         number_format = (column.number_format or value_format(value)) if column.role == Role.FIGURE else ""
         _style(cell, styles, column, bold=sheet_row.bold or column.bold, number_format=number_format)
         if column.role == Role.TEXT and value:
@@ -325,7 +334,7 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
         values = [finding.row, finding.column, finding.published, finding.computed, finding.difference, finding.message]
         lines = 1
         for index, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=index, value=value)
+            cell = _put(ws, row, index, value)
             cell.border = BORDER
             cell.font = _font()
             if isinstance(value, int | float | Decimal):

@@ -15,6 +15,9 @@ from povertyplan.numbers import format_count
 from .problems import ImportRefused, Problem
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an appendix workbook is a few tens of kilobytes
+# The largest request body any page accepts (reports.middleware checks it before the body is read): one
+# workbook of MAX_UPLOAD_BYTES plus the form's other fields and the multipart boundaries.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 # An .xlsx is a zip: a small file can unpack to gigabytes. Appendix workbooks unpack to well under 1 MB.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000  # data rows of one sheet
@@ -28,6 +31,10 @@ def size_limit_text() -> str:
     return _("%(size)s MB") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
+def too_large_message() -> str:
+    return _("The file is larger than %(limit)s: nothing was read.") % {"limit": size_limit_text()}
+
+
 def refuse(message: str) -> ImportRefused:
     return ImportRefused([Problem(message)])
 
@@ -38,10 +45,10 @@ def open_workbook(source, *, size: int) -> Workbook:
     Formulas are kept as formulas (data_only=False) so that the import can refuse them where figures belong.
     """
     if size > MAX_UPLOAD_BYTES:
-        raise refuse(_("The file is larger than %(limit)s: nothing was read.") % {"limit": size_limit_text()})
+        raise refuse(too_large_message())
     data = source.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise refuse(_("The file is larger than %(limit)s: nothing was read.") % {"limit": size_limit_text()})
+        raise refuse(too_large_message())
     if data.startswith(_OLE_SIGNATURE):
         raise refuse(
             _(

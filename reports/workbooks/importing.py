@@ -52,6 +52,14 @@ def read_workbook(source, *, size: int, plan: Plan, appendix: Appendix | None = 
         return result
     try:
         for worksheet, chosen in _sheets_to_read(workbook, plan, appendix, result):
+            if worksheet.sheet_state != "visible":
+                # Hidden in Excel, so perhaps not what the person uploading looked at: said, then read as usual.
+                result.notices.append(
+                    Problem(
+                        _("This sheet is hidden in the workbook; its figures are read all the same."),
+                        sheet=worksheet.title,
+                    )
+                )
             layout = appendix_layout(chosen, worksheet.title)
             IMPORTABLE_KINDS[chosen.kind](worksheet, layout, plan, result, checker).read()
             result.sheets.append(worksheet.title)

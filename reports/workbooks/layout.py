@@ -177,7 +177,7 @@ def _household_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
 
     def rows() -> Iterator[SheetRow]:
         # The total where the document prints it: first (Thừa Thiên Huế) or last (Hưng Yên).
-        for row in household_table(appendix).published_order:
+        for row in household_table(appendix, with_figures=False).published_order:
             yield SheetRow(number=row.number, label=row.label, values=row.cells, bold=row.is_total)
 
     return SheetLayout(appendix, sheet_name, columns, rows, label_width=22, importable=True)

@@ -93,6 +93,7 @@ class _Sheet:
         )
         for row, column in outside[:50]:
             self.error(_("This cell is outside the table: remove it or move it back."), row, column - 1)
+        self._refuse_merged_figures(first)
         count = 0
         for cells in self.ws.iter_rows(min_row=first, max_row=self.ws.max_row, max_col=self.width):
             if all(_blank(cell) for cell in cells):
@@ -105,6 +106,29 @@ class _Sheet:
                 return
             self.read_row(cells[0].row, list(cells))
         self.finish()
+
+    def _refuse_merged_figures(self, first: int) -> None:
+        """Merged cells where figures belong: every cell of a merge but the first reads as empty, which would
+        clear a published figure without anybody having meant to. (The indicator table's agency cells are
+        merged by the export itself; they are text, not figures, and stay allowed.)"""
+        for merged in self.ws.merged_cells.ranges:
+            if merged.max_row < first:
+                continue
+            figures = [
+                column
+                for column in range(merged.min_col, min(merged.max_col, self.width) + 1)
+                if self.columns[column - 1].role == Role.FIGURE
+            ]
+            if figures:
+                self.error(
+                    _(
+                        "The cells %(cells)s are merged: each figure needs its own cell. Unmerge them and enter "
+                        "each figure again."
+                    )
+                    % {"cells": merged.coord},
+                    merged.min_row,
+                    figures[0] - 1,
+                )
 
     def _find_header(self) -> int | None:
         number, label = self.columns[0].header, self.columns[1].header
@@ -407,6 +431,7 @@ class HouseholdSheet(_Sheet):
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)
         if stored is not None:
             candidate = copy.copy(stored)
+            candidate.plan = self.plan  # clean() reads the plan's period: not one query per row
             for name, value in figures.items():
                 setattr(candidate, name, value)
         else:
@@ -415,7 +440,13 @@ class HouseholdSheet(_Sheet):
                 plan=self.plan, locality_id=table_row.locality_id, year=year, kind=kind, **figures
             )
         try:
-            candidate.full_clean()
+            # The model's check constraints restate clean()'s rules and Django checks each with a query of its own
+            # (9 a row, seconds for a commune table): clean() gives the same messages, and the commit validates
+            # and the database enforces them again. A stored figure is unique already; a new one is checked. The
+            # plan and the locality were read from the database: their existence needs no query per row either.
+            candidate.full_clean(
+                exclude=["plan", "locality"], validate_unique=stored is None, validate_constraints=False
+            )
         except ValidationError as error:
             self.model_errors(error, row, positions)
             return

@@ -1,0 +1,80 @@
+"""A write interrupted half-way leaves the database as it was: multi-row edits and imports are one transaction."""
+
+import pytest
+from django.db import DatabaseError, connection
+
+from plans.models import AppendixRow, HouseholdFigure, Plan
+from reports.workbooks.importing import apply_changes
+from workflow.services import FigureEdit, save_figures
+
+from .workbook_factory import HY, database_state, edited, read
+
+pytestmark = pytest.mark.django_db
+
+P01 = "Phụ lục 01"
+DISTRICTS = ["Phù Cừ", "Tiên Lữ", "Ân Thi", "Kim Động", "Khoái Châu"]
+
+
+def five_more_households() -> bytes:
+    """The export with one more household in 2025 for five districts (the published rates still agree)."""
+    figures = {
+        row.label: HouseholdFigure.objects.get(plan__slug=HY, locality=row.locality, year=2025, kind="target")
+        for row in AppendixRow.objects.filter(appendix__plan__slug=HY, appendix__code="01", label__in=DISTRICTS)
+    }
+    assert len(figures) == 5
+    return edited(
+        HY, "01", [(P01, name, "Năm 2025 — Tổng số hộ dân cư", f.households + 1) for name, f in figures.items()]
+    )
+
+
+@pytest.fixture
+def failing_second_write():
+    """The database fails on the second statement that writes figures or their history, as a lost connection or a
+    full disk would: after the first has gone through. Caught at the database (connection.execute_wrapper), so the
+    test holds whether the service saves row by row or in batches."""
+    writes = []
+
+    def fail(execute, sql, params, many, context):
+        statement = sql.lstrip().upper()
+        if statement.startswith(("INSERT", "UPDATE")) and "HOUSEHOLDFIGURE" in statement:
+            writes.append(statement.split("(")[0][:60])
+            if len(writes) == 2:
+                raise DatabaseError("connection lost (simulated)")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail):
+        yield writes
+
+
+def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_them(failing_second_write):
+    plan = Plan.objects.get(slug=HY)
+    figures = list(HouseholdFigure.objects.filter(plan=plan, year=2025, kind="target").select_related("locality")[:5])
+    edits = [
+        FigureEdit(
+            key=str(f.pk), locality=f.locality, year=2025, kind="target", values={"households": f.households + 1}
+        )
+        for f in figures
+    ]
+    before = database_state()
+    with pytest.raises(DatabaseError):
+        save_figures(user=None, plan=plan, edits=edits, reason="thử")
+    assert len(failing_second_write) == 2  # one write went through before the failure, and was rolled back
+    assert database_state() == before
+
+
+def test_an_import_interrupted_after_its_first_write_writes_nothing(failing_second_write):
+    result = read(five_more_households(), HY, "01")
+    assert result.ok and len(result.changes) == 5
+    before = database_state()
+    with pytest.raises(DatabaseError):
+        apply_changes(Plan.objects.get(slug=HY), result.changes, source="phu-luc-01.xlsx")
+    assert len(failing_second_write) == 2
+    assert database_state() == before
+
+
+def test_the_same_import_without_the_failure_writes_all_five():
+    before = {f.pk: f.households for f in HouseholdFigure.objects.filter(plan__slug=HY, year=2025)}
+    result = read(five_more_households(), HY, "01")
+    assert apply_changes(Plan.objects.get(slug=HY), result.changes) == 5
+    changed = [f for f in HouseholdFigure.objects.filter(plan__slug=HY, year=2025) if f.households != before[f.pk]]
+    assert sorted(f.households - before[f.pk] for f in changed) == [1] * 5
