@@ -309,3 +309,12 @@ def test_staff_see_only_their_scope_in_the_admin(client, people, plan):
 def test_checker_explains_a_refusal_in_vietnamese(people, plan):
     decision = Checker(people["official"], plan).can_edit_figure(Locality.objects.get(slug="hung-yen-tien-lu"))
     assert not decision and "huyện" in decision.reason.lower()
+
+
+def test_edit_buttons_show_only_in_plans_of_the_users_own_province(people, plan):
+    tth_plan = Plan.objects.get(slug="thua-thien-hue-2024")
+    assert Checker(people["official"], plan).may_edit_anything
+    assert not Checker(people["official"], tth_plan).may_edit_anything  # a Hưng Yên district official
+    assert Checker(people["agency_officer"], plan).may_edit_anything
+    assert not Checker(people["agency_officer"], tth_plan).may_edit_anything
+    assert not Checker(people["reader"], plan).may_edit_anything

@@ -202,8 +202,9 @@ class Checker:
 
     @property
     def may_edit_anything(self) -> bool:
-        s = self.scopes
-        return self.is_reviewer or bool(s.localities) or bool(s.agencies)
+        """Whether any figure or value of this plan is within the user's scopes (shows the edit buttons)."""
+        province = self.plan.province_id
+        return self.is_reviewer or province in self._scope_locality_provinces or province in self._agency_provinces
 
     # --- review transitions -------------------------------------------------------------------------
 
