@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Plans")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

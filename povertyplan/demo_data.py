@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from indicators.models import Indicator, IndicatorValue, PlanIndicator, Qualifier, ValueKind
@@ -180,7 +180,17 @@ def generate_demo_data(size: DemoSize | None = None, *, replace: bool = False) -
                 )
             report.removed_plans = remove_demo_data()
         _Generator(size, report).run()
+    _refresh_planner_statistics()
     return report
+
+
+def _refresh_planner_statistics() -> None:
+    """After a bulk load, the query planner's statistics still describe the empty tables (PostgreSQL would choose
+    nested loops for 3.500 figures it expects to be 1) until autovacuum gets to them: refresh them now, as
+    PostgreSQL's documentation advises after populating a database. SQLite plans without statistics."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @transaction.atomic

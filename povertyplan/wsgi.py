@@ -7,6 +7,7 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -14,3 +15,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyplan.settings.local")
 
 application = get_wsgi_application()
+
+# What is loaded by now (Django, the application, their modules) lives as long as the worker: frozen, the garbage
+# collector stops walking it at each full collection. A large export or import allocates enough objects to trigger
+# several: a national workbook spent a quarter of its time so (docs/performance.md).
+gc.freeze()

@@ -60,7 +60,9 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars: one group per category (a district), one bar per series (baseline, target)."""
     format_decimal = Formatter().decimal
-    label_width, plot_width, bar, gap = 170, 460, 12, 10
+    # Wide enough for the longest label (“Huyện Bình Cẩm, Thừa Thiên Huế” in a national table), within reason.
+    longest = max((len(category) for category in categories), default=0)
+    label_width, plot_width, bar, gap = max(170, min(320, round(6.6 * longest) + 12)), 460, 12, 10
     width = label_width + plot_width + 70
     group_height = bar * len(series) + gap
     top = 50
@@ -118,8 +120,11 @@ def line_chart(
     """Lines over years: one per series (a district, or results and targets of one locality)."""
     format_decimal = Formatter().decimal
     left, plot_width, plot_height, top = 60, 520, 260, 70
-    legend_rows = (len(series) + 3) // 4
     width = left + plot_width + 40
+    # As many legend entries a row as fit: four short names, two long ones (“Huyện Mỹ Tân, Đồng Tháp”).
+    longest = max((len(label) for label, _points in series), default=0)
+    per_row = max(1, min(4, (width - left) // (30 + 7 * longest)))
+    legend_rows = (len(series) + per_row - 1) // per_row
     height = top + plot_height + 50 + legend_rows * 18
     values = [v for _label, points in series for v in points.values() if v is not None]
     axis_max = _nice_max(max(values, default=Decimal(1)))
@@ -133,8 +138,8 @@ def line_chart(
 
     body = []
     for row in range(legend_rows):
-        labels = [label for label, _points in series[row * 4 : row * 4 + 4]]
-        body += _legend(labels, left, 40 + row * 18, first_index=row * 4)
+        labels = [label for label, _points in series[row * per_row : (row + 1) * per_row]]
+        body += _legend(labels, left, 40 + row * 18, first_index=row * per_row)
     top += (legend_rows - 1) * 18
     for tick in range(6):
         tick_value = axis_max * tick / 5
@@ -170,4 +175,4 @@ def line_chart(
         f"{label}: " + ", ".join(f"{year} {format_decimal(value)}{unit}" for year, value in sorted(points.items()))
         for label, points in series
     )
-    return _svg(width, height + (legend_rows - 1) * 18, title, desc or _("No figures"), body, chart_id)
+    return _svg(width, height, title, desc or _("No figures"), body, chart_id)

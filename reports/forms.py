@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .tables_data import Column, HouseholdTable, Row
@@ -16,13 +17,12 @@ class LocalitySelect(forms.SelectMultiple):
         chosen = {str(v) for v in (value or [])}
         final = {**self.build_attrs(self.attrs, attrs), "name": name}
         final.pop("multiple", None)
-        options = format_html_join(
-            "\n",
-            '  <option value="{}"{}>{}</option>\n',
-            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        options = "\n".join(
+            f'  <option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>\n'
+            for key, label in self.choices
         )
         opening = format_html("<select{} multiple>", flatatt(final))
-        return format_html("{}\n{}\n</select>", opening, options)
+        return format_html("{}\n{}\n</select>", opening, mark_safe(options))  # each option's texts are escaped
 
 
 class DistrictFilterForm(forms.Form):

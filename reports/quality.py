@@ -11,21 +11,22 @@ The rules, in the spirit of DHIS2 validation rules:
 - household figures that no appendix shows: their rate against their counts;
 - indicator targets against the indicator's desired direction (a rate that should fall must not rise).
 
-A few queries per plan (and two per household appendix), never one per row, year or indicator.
+A few queries per plan (and two per household appendix), never one per row, year or indicator; none but one when
+the caller has read the plan's tables already.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby, pairwise
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
-from plans.models import Appendix, AppendixKind, AppendixRow, FigureKind, HouseholdFigure, Plan
+from plans.models import Appendix, FigureKind, HouseholdFigure, Plan
 from povertyplan.numbers import RATE_PLACES, compute_rate, format_count, format_decimal, format_measure
 
-from .tables_data import COUNT_FIELDS, Column, HouseholdTable, Row, household_table
+from .selectors import PlanTables, plan_tables
+from .tables_data import COUNT_FIELDS, Column, HouseholdTable, Row
 
 RATE_FROM_COUNTS = "rate_from_counts"
 REMAINING_POOR = "remaining_is_previous_minus_reduction"
@@ -64,39 +65,34 @@ class Finding:
         return _signed(self.difference, self.places)
 
 
-def check_plan(plan: Plan) -> list[Finding]:
-    """All findings of the plan, in table, row and column order."""
-    appendices = list(
-        plan.appendices.order_by("order", "code").prefetch_related(
-            Prefetch(
-                "rows",
-                queryset=AppendixRow.objects.only("id", "appendix_id", "order", "is_total"),
-                to_attr="row_positions",  # not the manager's cache: household_table reads the rows itself
-            )
-        )
-    )
-    plan_indicators = list(
-        PlanIndicator.objects.filter(plan=plan)
-        .select_related("indicator", "appendix")
-        .prefetch_related("values")
-        .order_by("order", "pk")
-    )
-    findings: list[Finding] = []
-    shown: set[tuple[int, int, str]] = set()  # (locality, year, kind) of the figures some appendix shows
-    for appendix in appendices:
-        if appendix.kind == AppendixKind.HOUSEHOLD_FIGURES:
-            table = household_table(appendix)
-            findings += _household_table_findings(appendix, table)
-            shown |= {
-                (row.locality_id, column.year, column.kind)
-                for row in [*table.rows, *([table.total] if table.total else [])]
-                for column in table.columns
-            }
-        findings += _direction_findings(
-            [pi for pi in plan_indicators if pi.appendix_id == appendix.pk], appendix.heading, appendix.code
-        )
+def check_plan(plan: Plan, tables: PlanTables | None = None) -> list[Finding]:
+    """All findings of the plan, in table, row and column order.
+
+    A reader that shows the plan's tables anyway (the plan page) passes what it has read, `tables`: the check then
+    adds a single query, for the figures no appendix shows.
+    """
+    tables = tables if tables is not None else plan_tables(plan)
+    findings = check_appendices(tables)
+    shown = {  # (locality, year, kind) of the figures some appendix shows
+        (row.locality_id, column.year, column.kind)
+        for table in tables.household.values()
+        for row in table.published_order
+        for column in table.columns
+    }
     findings += _unshown_figure_findings(plan, shown)
-    findings += _direction_findings([pi for pi in plan_indicators if pi.appendix_id is None], _("Indicators"), "")
+    findings += _direction_findings([pi for pi in tables.indicators if pi.appendix_id is None], _("Indicators"), "")
+    return findings
+
+
+def check_appendices(tables: PlanTables) -> list[Finding]:
+    """The findings within the appendices of `tables` (what the export's findings sheets show): no query."""
+    findings: list[Finding] = []
+    for appendix in tables.appendices:
+        if appendix.pk in tables.household:
+            findings += _household_table_findings(appendix, tables.household[appendix.pk])
+        findings += _direction_findings(
+            [pi for pi in tables.indicators if pi.appendix_id == appendix.pk], appendix.heading, appendix.code
+        )
     return findings
 
 
@@ -112,28 +108,30 @@ def group_findings(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def _household_table_findings(appendix: Appendix, table: HouseholdTable) -> list[Finding]:
+    # Only the cells a rule applies to are visited (a national table has 20.000): the rates; the poor households
+    # left, on the poor-household column of a year, or on its reduction column where the table does not print
+    # the remaining count; and every column of the total row.
+    printed_poor = {(c.year, c.kind) for c in table.columns if c.field == "poor_households"}
+    remaining = {
+        c.index
+        for c in table.columns
+        if c.field == "poor_households" or (c.field == "planned_reduction" and (c.year, c.kind) not in printed_poor)
+    }
+    checked = [c for c in table.columns if c.is_rate or c.index in remaining]
     findings = []
-    for row in _rows_in_published_order(appendix, table):
-        for column in table.columns:
+    for row in table.published_order:  # the total where the document prints it (first in Huế's, last in Hưng Yên's)
+        for column in table.columns if row.is_total else checked:
             cell = _Cell(appendix, table, row, column)
             if column.is_rate:
                 findings += cell.rate_from_counts()
-            findings += cell.remaining_poor()
+            if column.index in remaining:
+                findings += cell.remaining_poor()
             if row.is_total:
                 findings += cell.total_is_sum()
     return findings
 
 
-def _rows_in_published_order(appendix: Appendix, table: HouseholdTable) -> list[Row]:
-    """The rows with the total where the document prints it (first in Thừa Thiên Huế's, last in Hưng Yên's)."""
-    if table.total is None:
-        return list(table.rows)
-    ordered = sorted(appendix.row_positions, key=lambda r: (r.order, r.pk))
-    position = next((index for index, r in enumerate(ordered) if r.is_total), len(ordered))
-    return [*table.rows[:position], table.total, *table.rows[position:]]
-
-
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     appendix: Appendix
     table: HouseholdTable
@@ -192,15 +190,10 @@ class _Cell:
         """Poor households of year Y = poor households of Y−1 − the reduction planned for Y.
 
         Checked on the poor-household column of Y, or on the reduction column where the table does
-        not print the remaining count. The previous count may come from a figure the table does not
-        show (the plan's own figures for that locality).
+        not print the remaining count (`_household_table_findings` chooses). The previous count may come
+        from a figure the table does not show (the plan's own figures for that locality).
         """
         year, kind = self.column.year, self.column.kind
-        if self.column.field == "planned_reduction":
-            if any(c.field == "poor_households" and (c.year, c.kind) == (year, kind) for c in self.table.columns):
-                return []
-        elif self.column.field != "poor_households":
-            return []
         figure = self.row.figures.get((year, kind))
         if figure is None or figure.planned_reduction is None or figure.poor_households is None:
             return []

@@ -4,6 +4,7 @@ import datetime
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -25,7 +26,7 @@ from plans.models import (
 from povertyplan.text import normalize
 from workflow.permissions import visible_plans
 
-from .tables_data import household_table
+from .tables_data import HouseholdTable, household_table
 
 # --- plans -------------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def section_tree(plan: Plan) -> list[SectionNode]:
     """The plan's numbered text as a tree, from one query (sections are stored in document order)."""
     nodes: dict[int, SectionNode] = {}
     roots: list[SectionNode] = []
-    for section in plan.sections.prefetch_related("lead_agencies").order_by("order"):
+    for section in plan.sections.order_by("order"):
         node = SectionNode(section)
         nodes[section.pk] = node
         if section.parent_id and section.parent_id in nodes:
@@ -71,6 +72,37 @@ def section_tree(plan: Plan) -> list[SectionNode]:
         else:
             roots.append(node)
     return roots
+
+
+class PlanText:
+    """The plan's text as its page shows it — sections, each agency's duties, recipients, policy tasks — read on
+    first use only: the page keeps its rendering of the text in a cache under the plan's `text_revision`, so these
+    reads happen only when the text has changed (or on a new day: the reporting deadlines count days)."""
+
+    def __init__(self, plan: Plan, deadlines: list["Deadline"]):
+        self.plan = plan
+        self.deadlines = deadlines
+
+    @cached_property
+    def sections(self) -> list["SectionNode"]:
+        return section_tree(self.plan)
+
+    @cached_property
+    def reporting_after_sections(self) -> bool:
+        # A plan without a reporting heading (Hưng Yên's) states its reporting duty after the sections.
+        return bool(self.deadlines) and not any(node.section.kind == "reporting" for node in self.sections)
+
+    @cached_property
+    def responsibilities(self) -> list[AgencyResponsibility]:
+        return list(responsibilities(self.plan))
+
+    @cached_property
+    def recipients(self):
+        return list(self.plan.recipients.order_by("order"))
+
+    @cached_property
+    def policy_tasks(self) -> list[PolicyTask]:
+        return list(policy_tasks(self.plan))
 
 
 @dataclass
@@ -93,7 +125,7 @@ class Deadline:
 
 def reporting_deadlines(plan: Plan, today: datetime.date | None = None) -> list[Deadline]:
     today = today or timezone.localdate()
-    obligations = plan.reporting_obligations.select_related("via_agency").prefetch_related("reporters")
+    obligations = plan.reporting_obligations.all()
     return [
         Deadline(obligation, (obligation.due_date - today).days if obligation.due_date else None)
         for obligation in obligations.order_by("order")
@@ -110,24 +142,22 @@ def responsibilities(plan: Plan):
 
 
 def policy_tasks(plan: Plan):
-    return (
-        PolicyTask.objects.filter(plan=plan)
-        .select_related("lead_agency__province")
-        .prefetch_related("coordinating_agencies__province")
-        .order_by("order")
-    )
+    return PolicyTask.objects.filter(plan=plan).select_related("lead_agency__province").order_by("order")
 
 
-def plan_indicators(plan: Plan):
-    return (
+def plan_indicators(plan: Plan, *, with_coordinating: bool = False):
+    """The plan's indicators with their values (and their coordinating agencies, for the pages that list them)."""
+    indicators = (
         PlanIndicator.objects.filter(plan=plan)
         .select_related("indicator__dimension", "lead_agency__province", "appendix", "section")
-        .prefetch_related(
-            "coordinating_agencies__province",
-            Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind")),
-        )
+        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind")))
         .order_by("order")
     )
+    if with_coordinating:
+        indicators = indicators.prefetch_related(
+            Prefetch("coordinating_agencies", queryset=Agency.objects.select_related("province"))
+        )
+    return indicators
 
 
 @dataclass
@@ -152,9 +182,12 @@ class IndicatorTable:
     groups: list[IndicatorGroup]
 
 
-def indicator_table(plan: Plan) -> IndicatorTable:
-    """A plan's indicator values by dimension, one column per (year, kind) that any value uses."""
-    plan_indicator_list = list(plan_indicators(plan))
+def indicator_table(plan: Plan, plan_indicator_list: list[PlanIndicator] | None = None) -> IndicatorTable:
+    """A plan's indicator values by dimension, one column per (year, kind) that any value uses.
+
+    `plan_indicator_list`: the plan's indicators as `plan_indicators` reads them, when the caller has them already."""
+    if plan_indicator_list is None:
+        plan_indicator_list = list(plan_indicators(plan, with_coordinating=True))
     keys = sorted(
         {(value.year, value.kind) for pi in plan_indicator_list for value in pi.values.all()},
         key=lambda key: (key[0], key[1] != ValueKind.BASELINE, key[1]),
@@ -171,9 +204,33 @@ def household_appendices(plan: Plan) -> list[Appendix]:
     return list(plan.appendices.filter(kind=AppendixKind.HOUSEHOLD_FIGURES).order_by("order"))
 
 
-def plan_appendix_tables(plan: Plan) -> list:
-    """The plan's household tables for showing them (cells only: no figure objects)."""
-    return [household_table(appendix, with_figures=False) for appendix in household_appendices(plan)]
+@dataclass
+class PlanTables:
+    """A plan's appendices, household tables and indicators (with their values), read once for the readers that
+    need them all — the plan page, the export, the data-quality check — so that they share the reads."""
+
+    appendices: list[Appendix]  # in the document's order
+    household: dict[int, HouseholdTable]  # by appendix id: the household tables among `appendices`
+    indicators: list[PlanIndicator]  # as `plan_indicators` reads them: the plan's, or those of `appendices`
+
+
+def plan_tables(plan: Plan, appendices: list[Appendix] | None = None) -> PlanTables:
+    """The plan's tables: all of them with every indicator of the plan, or only `appendices` with their own
+    indicators (an export's). Three queries, whatever the size, plus two per household appendix."""
+    if appendices is None:
+        appendices, indicators = list(plan.appendices.order_by("order", "code")), plan_indicators(plan)
+    else:
+        indicator_appendices = [a.pk for a in appendices if a.kind == AppendixKind.INDICATOR_TARGETS]
+        indicators = plan_indicators(plan).filter(appendix__in=indicator_appendices) if indicator_appendices else []
+    return PlanTables(
+        appendices=appendices,
+        household={
+            appendix.pk: household_table(appendix, with_figures=False)
+            for appendix in appendices
+            if appendix.kind == AppendixKind.HOUSEHOLD_FIGURES
+        },
+        indicators=list(indicators),
+    )
 
 
 # --- localities ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from povertyplan.numbers import Formatter, format_count, format_decimal
+from povertyplan.numbers import Formatter
 
 from .tables_data import Column, HouseholdTable
 
@@ -30,12 +30,13 @@ class FigureColumn(tables.Column):
         return format_cell(self.figure_column, value)
 
 
-def format_cell(column: Column, value, formatter: Formatter | None = None) -> str:
-    if value is None:
-        return ""
-    if formatter is not None:
-        return formatter.decimal(value) if column.is_rate else formatter.count(value)
-    return format_decimal(value) if column.is_rate else format_count(value)
+def format_cell(column: Column, value) -> str:
+    return "" if value is None else figure_format(column, Formatter())(value)
+
+
+def figure_format(column: Column, numbers: Formatter):
+    """How the column's figures are written: rates with two decimals (2,27), counts grouped (7.540)."""
+    return numbers.decimal if column.is_rate else numbers.count
 
 
 class DistrictTable(tables.Table):
@@ -54,13 +55,14 @@ class DistrictTable(tables.Table):
         self.show_totals = show_totals
         self.visible_columns = columns
         extra = [(column.key, FigureColumn(column)) for column in columns]
+        keys = [(column.key, column.index) for column in columns]
         data = [
             {
                 "order": index,
                 "number": row.number,
                 "label": row.label,
                 "slug": row.locality_slug,
-                **{column.key: row.cells[column.index] for column in columns},
+                **{key: row.cells[position] for key, position in keys},
             }
             for index, row in enumerate(rows)
         ]
@@ -87,7 +89,11 @@ class DistrictTable(tables.Table):
         link = reverse("reports:locality", args=["SLUG"])
         prefix, suffix = link.split("SLUG")
         figure_cells = [
-            (column.key, column, '<td class="bold num">' if column.bold else '<td class="num">')
+            (
+                column.key,
+                figure_format(column, formatter),
+                '<td class="bold num">' if column.bold else '<td class="num">',
+            )
             for column in self.visible_columns
         ]
         parts = []
@@ -105,11 +111,10 @@ class DistrictTable(tables.Table):
                 cells += ['<a href="', prefix, conditional_escape(record["slug"]), suffix, '">']
                 cells += [conditional_escape(label), "</a>"]
             cells.append("</td>")
-            for key, column, opening in figure_cells:
-                value = record[key]
+            for key, format_figure, opening in figure_cells:
+                value = record[key]  # an int, a Decimal or None, as stored
                 # A formatted figure is digits and separators: nothing to escape.
-                text = default if value in (None, "") else format_cell(column, value, formatter)
-                cells += [opening, text, "</td>"]
+                cells += [opening, default if value is None else format_figure(value), "</td>"]
             cells.append("</tr>")
             parts.append("".join(cells))
         return mark_safe("\n".join(parts))

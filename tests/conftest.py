@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 
 from povertyplan.seeding import load_seeds
 
@@ -11,6 +12,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Both seed plans, loaded once into the test database; each test runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         load_seeds()
+
+
+@pytest.fixture(autouse=True)
+def empty_rendered_cache():
+    """Each test starts without cached renderings (the plan page's text), so that what a test counts or sees does
+    not depend on which tests ran before it in the same process."""
+    caches["rendered"].clear()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def appendix_sheets(workbook) -> list[str]:
 
 @pytest.fixture
 def no_findings(monkeypatch):
-    monkeypatch.setattr("reports.workbooks.export.check_plan", lambda plan: [])
+    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [])
 
 
 # --- sheets ---------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_findings_of_the_data_quality_check_go_on_a_companion_sheet(monkeypatch)
         message="The total is not the sum of the rows.",
     )
     outside = Finding("rate", "Mục II", "", "", "", Decimal("0.5"), None, None, "Stated in the text.")
-    monkeypatch.setattr("reports.workbooks.export.check_plan", lambda plan: [finding, outside])
+    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [finding, outside])
     workbook = open_workbook(export(HY))
     assert workbook.sheetnames == ["Phụ lục 01", "Kiểm tra – 01", "Phụ lục 02", "Phụ lục 3"]
     ws = workbook["Kiểm tra – 01"]

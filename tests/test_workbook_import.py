@@ -81,7 +81,7 @@ def test_an_unchanged_export_imports_with_zero_changes_and_writes_nothing(slug):
 
 def test_the_findings_sheets_of_an_export_are_not_read_back(monkeypatch):
     finding = Finding("total_is_sum", P01, "01", "Tổng cộng", "Năm 2024 — Tổng số hộ nghèo", 2954, 2963, -9, "…")
-    monkeypatch.setattr("reports.workbooks.export.check_plan", lambda plan: [finding])
+    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [finding])
     data = export(HY)
     assert "Kiểm tra – 01" in open_workbook(data).sheetnames
     result = read(data, HY)

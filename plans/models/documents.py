@@ -1,5 +1,7 @@
 """A plan as the document it is: heading, legal bases, numbered sections, recipients, appendices."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -55,6 +57,10 @@ class Plan(models.Model):
     )
     preamble = models.TextField(_("preamble"), blank=True, help_text=_("The opening paragraph citing the legal bases."))
     closing = models.TextField(_("closing paragraph"), blank=True)
+    # A new value whenever the plan's text changes (the plan, its sections, duties, recipients, reporting
+    # obligations, policy tasks — plans/signals.py): the plan page keeps its rendering of the text in a cache
+    # under this key. A random value, not a counter: a change rolled back never brings an old key back.
+    text_revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("plan")

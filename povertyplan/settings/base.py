@@ -80,6 +80,18 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "povertyplan.wsgi.application"
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # Rendered parts of pages, under keys naming the revision of what they show (Plan.text_revision): each
+    # process may keep its own copy — a changed text has a new key, so no copy is ever stale.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

@@ -67,11 +67,13 @@ STORAGES = {
 
 # One cache shared by every gunicorn worker, without another service: the log-in throttle's counts
 # (`manage.py createcachetable` creates the table; `make serve` runs it).
+# Rendered parts of pages stay in each worker's memory (see base.py): their keys name their revision.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "povertyplan_cache",
-    }
+    },
+    "rendered": CACHES["rendered"],  # noqa: F405
 }
 
 # Logs to standard output: gunicorn and systemd (or the container) collect them.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
 from povertyplan.numbers import format_count, format_decimal, format_measure
+from reports.tables import format_cell
 
 register = template.Library()
 
@@ -78,10 +79,7 @@ def section_label(number):
 @register.filter
 def figure_cells(row, table):
     """A household-table row as (text, bold) pairs, formatted per column."""
-    return [
-        (format_decimal(row.cells[c.index]) if c.is_rate else format_count(row.cells[c.index]), c.bold or row.is_total)
-        for c in table.columns
-    ]
+    return [(format_cell(c, row.cells[c.index]), c.bold or row.is_total) for c in table.columns]
 
 
 @register.filter

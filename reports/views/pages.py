@@ -1,20 +1,23 @@
 """The public report pages: thin views over selectors, tables and charts."""
 
 import csv
+from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from localities.models import Locality
 from plans.models import Agency, AppendixKind, Plan
+from povertyplan.numbers import format_count
 from reports import charts, selectors
 from reports.forms import DistrictFilterForm
 from reports.permissions import can_edit_plan, viewable_plan
 from reports.quality import check_plan
 from reports.tables import DistrictTable
-from reports.tables_data import HouseholdTable, household_table
+from reports.tables_data import Column, HouseholdTable, household_table
 from workflow.models import ReviewState, Table, TableReview
 
 
@@ -25,28 +28,20 @@ def home(request):
 
 def plan_detail(request, slug):
     plan = viewable_plan(request, slug)
-    household_tables = selectors.plan_appendix_tables(plan)
-    appendices = list(plan.appendices.order_by("order"))
-    indicator_table = selectors.indicator_table(plan)
-    sections = selectors.section_tree(plan)
+    tables = selectors.plan_tables(plan)
+    indicator_table = selectors.indicator_table(plan, tables.indicators)
     deadlines = selectors.reporting_deadlines(plan)
     context = {
         "plan": plan,
-        "legal_bases": plan.legal_bases.order_by("order"),
-        "sections": sections,
-        "responsibilities": selectors.responsibilities(plan),
+        "text": selectors.PlanText(plan, deadlines),  # read only when the page's cached rendering is out of date
+        "today": timezone.localdate(),
         "deadlines": deadlines,
-        # A plan without a reporting heading (Hưng Yên's) states its reporting duty after the sections.
-        "show_reporting_after_sections": deadlines and not any(n.section.kind == "reporting" for n in sections),
-        "recipients": plan.recipients.order_by("order"),
-        "appendices": appendices,
-        "household_tables": {t.appendix.pk: t for t in household_tables},
-        "indicator_table": indicator_table,
+        "appendices": tables.appendices,
+        "household_tables": tables.household,
         "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
-        "policy_tasks": selectors.policy_tasks(plan),
-        "finding_count": len(check_plan(plan)),
+        "finding_count": len(check_plan(plan, tables)),
         "can_edit": can_edit_plan(request.user, plan),
-        "rate_charts": [_rate_bar_chart(table) for table in household_tables],
+        "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
     }
     return render(request, "reports/plan_detail.html", context)
 
@@ -70,23 +65,61 @@ def _rate_columns(table: HouseholdTable):
     return (results[-1] if results else None), (targets[-1] if targets else None)
 
 
+# A chart stays readable up to a few dozen districts. Above that (a national table: 700) it draws the districts with
+# the highest rates — where poverty is — rather than 1.400 bars and 700 tangled lines nobody can read.
+CHART_DISTRICTS = 30
+
+
+@dataclass
+class _ChartRows:
+    rows: list  # the table's rows to draw
+    ranked_by: Column | None  # the rate column they were chosen by, when the table has more rows than a chart shows
+
+
+def _chart_rows(table: HouseholdTable) -> _ChartRows:
+    if len(table.rows) <= CHART_DISTRICTS:
+        return _ChartRows(table.rows, None)
+    baseline, target = _rate_columns(table)
+    column = baseline or target
+    if column is None:
+        return _ChartRows(table.rows[:CHART_DISTRICTS], None)
+    ranked = sorted(
+        (row for row in table.rows if row.cells[column.index] is not None),
+        key=lambda row: row.cells[column.index],
+        reverse=True,
+    )
+    return _ChartRows(ranked[:CHART_DISTRICTS], column)
+
+
 def _rate_bar_chart(table: HouseholdTable):
     baseline, target = _rate_columns(table)
+    chosen = _chart_rows(table)
     series = [
         (
             _("%(year)s result") % {"year": column.year}
             if column.kind == "result"
             else _("%(year)s target") % {"year": column.year},
-            [row.cells[column.index] for row in table.rows],
+            [row.cells[column.index] for row in chosen.rows],
         )
         for column in (baseline, target)
         if column is not None
     ]
     if not series:
         return None
+    if chosen.ranked_by is None:
+        title = _("Poverty rate by district (%%): %(appendix)s") % {"appendix": table.appendix.heading}
+    else:
+        title = _(
+            "Poverty rate (%%): the %(shown)s districts with the highest rate in %(year)s, of %(total)s — %(appendix)s"
+        ) % {
+            "shown": len(chosen.rows),
+            "year": chosen.ranked_by.year,
+            "total": format_count(len(table.rows)),
+            "appendix": table.appendix.heading,
+        }
     return charts.bar_chart(
-        title=_("Poverty rate by district (%%): %(appendix)s") % {"appendix": table.appendix.heading},
-        categories=[row.label for row in table.rows],
+        title=title,
+        categories=[row.label for row in chosen.rows],
         series=series,
         chart_id=f"rates-{table.appendix.code}",
     )
@@ -97,10 +130,18 @@ def _trajectory_charts(table: HouseholdTable):
     years = sorted({c.year for c in rate_columns})
     if len(years) < 2:
         return []
+    chosen = _chart_rows(table)
+    if chosen.ranked_by is None:
+        title = _("Poverty rate by district across the years (%)")
+    else:
+        title = _("Poverty rate across the years (%%): the %(shown)s districts with the highest rate in %(year)s") % {
+            "shown": len(chosen.rows),
+            "year": chosen.ranked_by.year,
+        }
     lines = charts.line_chart(
-        title=_("Poverty rate by district across the years (%)"),
+        title=title,
         years=years,
-        series=[(row.label, {c.year: row.cells[c.index] for c in rate_columns}) for row in table.rows],
+        series=[(row.label, {c.year: row.cells[c.index] for c in rate_columns}) for row in chosen.rows],
         chart_id=f"trajectories-{table.appendix.code}",
     )
     total_series = []

@@ -6,29 +6,33 @@ A4 landscape, fitted to the page width, the header repeated on every page. Figur
 with number formats (never text), so the reader's Excel shows 7.540 and 2,27 in their own locale.
 """
 
+import gc
 import math
+from contextlib import contextmanager
 from copy import copy
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plans.models import Appendix, Plan
 from povertyplan.text import vietnamese_slug
-from reports.quality import Finding, check_plan
+from reports.quality import Finding, check_appendices
+from reports.selectors import PlanTables, plan_tables
 
 from .layout import (
-    COUNT_FORMAT,
     FONT_NAME,
     Role,
+    SheetColumn,
     SheetLayout,
     SheetRow,
     appendix_layout,
@@ -50,9 +54,12 @@ _POINTS_PER_LINE = {TITLE_SIZE: 16.5, TABLE_SIZE: 15.0}
 DATA_COLUMN_OFFSET = 3  # sheet column of a row's first value: after STT (A) and the label (B)
 
 
-def appendices_to_export(plan: Plan, code: str | None = None) -> list[Appendix]:
-    """The plan's appendices in a workbook, or the one named by `code`; Appendix.DoesNotExist if none."""
-    chosen = [appendix for appendix in exported_appendices(plan) if code is None or appendix.code == code]
+def appendices_to_export(plan: Plan, code: str | None = None, exported: list[Appendix] | None = None) -> list[Appendix]:
+    """The plan's appendices in a workbook, or the one named by `code`; Appendix.DoesNotExist if none.
+
+    `exported`: the plan's `exported_appendices`, when the caller has read them already."""
+    exported = list(exported_appendices(plan)) if exported is None else exported
+    chosen = [appendix for appendix in exported if code is None or appendix.code == code]
     if not chosen:  # a workbook needs at least one sheet
         raise Appendix.DoesNotExist(code or plan.slug)
     return chosen
@@ -60,9 +67,12 @@ def appendices_to_export(plan: Plan, code: str | None = None) -> list[Appendix]:
 
 def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
     """Every exported appendix of the plan, one sheet each (or only the appendix `code`), with findings sheets."""
-    appendices = appendices_to_export(plan, code)
-    names = sheet_names(plan)
-    findings = _findings_by_appendix(plan)
+    exported = list(exported_appendices(plan))
+    appendices = appendices_to_export(plan, code, exported)
+    names = sheet_names(plan, exported)
+    # Read once, for the sheets and for the data-quality check of the findings sheets.
+    tables = plan_tables(plan, appendices)
+    findings = _findings_by_appendix(tables)
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = f"{plan.reference} — {plan.issuer}"
@@ -70,7 +80,7 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
     workbook.properties.identifier = WORKBOOK_IDENTIFIER_PREFIX + plan.slug
     workbook.properties.creator = "povertyplan"
     for appendix in appendices:
-        layout = appendix_layout(appendix, names[appendix.code])
+        layout = appendix_layout(appendix, names[appendix.code], tables)
         write_sheet(workbook.create_sheet(layout.sheet_name), layout)
         if findings.get(appendix.code):
             write_findings_sheet(
@@ -81,8 +91,23 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
 
 def save_workbook(plan: Plan, output, code: str | None = None) -> None:
     """Write the workbook to a path or a binary file object."""
-    workbook = plan_workbook(plan, code)
-    workbook.save(str(output) if isinstance(output, Path) else output)
+    with _collector_paused():
+        workbook = plan_workbook(plan, code)
+        workbook.save(str(output) if isinstance(output, Path) else output)
+
+
+@contextmanager
+def _collector_paused():
+    """openpyxl holds a whole workbook in memory — for a national table some 25.000 objects, all alive until it is
+    saved. The cyclic garbage collector, triggered every 700 allocations, walked them some 80 times per national
+    workbook (13 ms of 160) and could free none of them: it waits until the workbook is written."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
@@ -99,9 +124,9 @@ def workbook_filename(plan: Plan, code: str | None = None) -> str:
     return f"{plan.slug}-{vietnamese_slug(name) or vietnamese_slug(code)}.xlsx"
 
 
-def _findings_by_appendix(plan: Plan) -> dict[str, list[Finding]]:
+def _findings_by_appendix(tables: PlanTables) -> dict[str, list[Finding]]:
     grouped: dict[str, list[Finding]] = {}
-    for finding in check_plan(plan):
+    for finding in check_appendices(tables):
         if finding.appendix_code:
             grouped.setdefault(finding.appendix_code, []).append(finding)
     return grouped
@@ -111,9 +136,13 @@ def _findings_by_appendix(plan: Plan) -> dict[str, list[Finding]]:
 
 
 def _put(ws: Worksheet, row: int, column: int, value):
-    """ws.cell(...) for values from the database: openpyxl takes any text starting with “=” for a formula, so a
-    stored label such as “=HYPERLINK(…)” would become a live formula in the official's Excel. Text stays text."""
-    cell = ws.cell(row=row, column=column, value=value)
+    """ws.cell(...) for values from the database, which stay what they are (see `_keep_text`)."""
+    return _keep_text(ws.cell(row=row, column=column, value=value), value)
+
+
+def _keep_text(cell: Cell, value) -> Cell:
+    """openpyxl takes any text starting with “=” for a formula, so a stored label such as “=HYPERLINK(…)” would
+    become a live formula in the official's Excel. Text stays text."""
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
@@ -149,9 +178,9 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
         _write_title(ws, row, layout.note, last_letter, total_width, italic=True)
     _write_header(ws, layout)
     row = layout.first_data_row
-    ws.freeze_panes = ws.cell(row=row, column=3)
+    ws.freeze_panes = f"C{row}"  # a coordinate, not ws.cell(): the data rows are appended after the header
 
-    merges, styles = _BlankMerger(ws, layout), {}
+    merges, styles = _BlankMerger(ws, layout), _CellStyles(ws, layout.columns)
     for sheet_row in layout.rows():
         _write_row(ws, row, sheet_row, layout, styles)
         merges.feed(row, sheet_row)
@@ -228,41 +257,48 @@ def _number_value(text: str):
     return int(text) if text.isdigit() else (text or None)
 
 
-def _write_row(ws: Worksheet, row: int, sheet_row: SheetRow, layout: SheetLayout, styles: dict) -> None:
-    lines = 1.0
-    for index, column in enumerate(layout.columns, start=1):
-        if column.role == Role.NUMBER:
-            value = _number_value(sheet_row.number)
-        elif column.role == Role.LABEL:
-            value = _label_value(sheet_row, sheet_row.bold)
-            lines = max(lines, _lines(sheet_row.full_label, column.width))
-        else:
-            value = sheet_row.values[index - DATA_COLUMN_OFFSET]
-        cell = _put(ws, row, index, value if value != "" else None)
-        number_format = (column.number_format or value_format(value)) if column.role == Role.FIGURE else ""
-        _style(cell, styles, column, bold=sheet_row.bold or column.bold, number_format=number_format)
-        if column.role == Role.TEXT and value:
+def _write_row(ws: Worksheet, row: int, sheet_row: SheetRow, layout: SheetLayout, styles: "_CellStyles") -> None:
+    values = [_number_value(sheet_row.number), _label_value(sheet_row, sheet_row.bold), *sheet_row.values]
+    lines = _lines(sheet_row.full_label, layout.leading[1].width)
+    cells = []
+    for column, value in zip(styles.columns, values, strict=True):
+        if value == "":
+            value = None
+        elif column.role == Role.TEXT and value:
             lines = max(lines, _lines(value, column.width))
+        style = styles.array(column, sheet_row.bold or column.bold, value)
+        cells.append(_keep_text(Cell(ws, value=value, style_array=style), value))
+    ws.append(cells)  # the row after the last one written: `row`, as the rows are written in order
     _set_height(ws, row, lines)
 
 
-def _style(cell, styles: dict, column, *, bold: bool, number_format: str) -> None:
-    """Style a data cell. Setting font, border and alignment costs openpyxl a hash of each per cell (seconds
-    for a national table), so each distinct style is built once and its style array copied — as openpyxl
-    itself copies styles into merged cells."""
-    key = (column.role, column.align, bold, number_format)
-    if key in styles:
-        cell._style = copy(styles[key])
-        return
-    cell.border = BORDER
-    cell.font = _font(bold=bold)
-    if column.role == Role.FIGURE:
-        if number_format:
-            cell.number_format = number_format
-        cell.alignment = Alignment(horizontal="right", vertical="center")
-    else:
-        cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
-    styles[key] = copy(cell._style)
+class _CellStyles:
+    """Each distinct style of a data cell, built once. Setting a font, border and alignment costs openpyxl a hash of
+    each per cell (seconds for a national table), so the cells are created with a built style's array instead —
+    as openpyxl itself copies styles into merged cells."""
+
+    def __init__(self, ws: Worksheet, columns: list[SheetColumn]):
+        self.ws = ws
+        self.columns = columns
+        self.arrays: dict[tuple, StyleArray] = {}
+
+    def array(self, column: SheetColumn, bold: bool, value) -> StyleArray:
+        number_format = ""
+        if column.role == Role.FIGURE:  # a fixed format, or the value's own decimals (indicator measures)
+            number_format = column.number_format or value_format(value)
+        key = (column.role, column.align, bold, number_format)
+        if key not in self.arrays:
+            cell = Cell(self.ws)  # a scratch cell, never placed: it registers the style with the workbook
+            cell.border = BORDER
+            cell.font = _font(bold=bold)
+            if column.role == Role.FIGURE:
+                if number_format:
+                    cell.number_format = number_format
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
+            self.arrays[key] = cell._style
+        return self.arrays[key]
 
 
 class _BlankMerger:
@@ -312,37 +348,33 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
 
 
 def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Finding]) -> None:
-    headers = [
-        (_("Row"), 22),
-        (_("Column"), 34),
-        (_("Published"), 12),
-        (_("Computed"), 12),
-        (_("Difference"), 12),
-        (_("Finding"), 60),
+    columns = [
+        SheetColumn(header=_("Row"), role=Role.TEXT, width=22, align="general"),
+        SheetColumn(header=_("Column"), role=Role.TEXT, width=34, align="general"),
+        SheetColumn(header=_("Published"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Computed"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Difference"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Finding"), role=Role.TEXT, width=60, align="general"),
     ]
-    last_letter = get_column_letter(len(headers))
-    total_width = sum(width for _header, width in headers)
+    last_letter = get_column_letter(len(columns))
+    total_width = sum(column.width for column in columns)
     title = _("Data-quality findings: %(table)s") % {"table": layout.sheet_name}
     _write_title(ws, 1, title, last_letter, total_width, bold=True)
     note = _("The figures are kept as published; these differences are for review, not corrections.")
     _write_title(ws, 2, note, last_letter, total_width, italic=True, size=TABLE_SIZE)
     header_row = 4
-    for index, (header, width) in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-        _header_cell(ws, header_row, index, header)
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+        _header_cell(ws, header_row, index, column.header)
+    styles = _CellStyles(ws, columns)
     for row, finding in enumerate(findings, start=header_row + 1):
         values = [finding.row, finding.column, finding.published, finding.computed, finding.difference, finding.message]
         lines = 1
-        for index, value in enumerate(values, start=1):
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = _put(ws, row, index, value)
-            cell.border = BORDER
-            cell.font = _font()
-            if isinstance(value, int | float | Decimal):
-                cell.number_format = COUNT_FORMAT if isinstance(value, int) else value_format(value)
-                cell.alignment = Alignment(horizontal="right", vertical="center")
-            else:
-                cell.alignment = Alignment(vertical="center", wrap_text=True)
-                lines = max(lines, _lines(value, headers[index - 1][1]))
+            cell._style = copy(styles.array(column, False, value))
+            if column.role == Role.TEXT:
+                lines = max(lines, _lines(value, column.width))
         _set_height(ws, row, lines)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from indicators.models import PlanIndicator
 from plans.models import Appendix, AppendixKind, Plan, PolicyTask
+from reports.selectors import PlanTables
 from reports.tables_data import household_columns, household_table
 
 COUNT_FORMAT = "#,##0"  # Excel shows the reader's own thousands separator: 7.540 in a Vietnamese Excel
@@ -125,13 +126,14 @@ def value_format(value) -> str:
     return COUNT_FORMAT + ("." + "0" * min(places, 4) if places else "")
 
 
-def sheet_names(plan: Plan) -> dict[str, str]:
+def sheet_names(plan: Plan, exported: list[Appendix] | None = None) -> dict[str, str]:
     """Each exported appendix's sheet name, by code: the document's own heading (“Phụ lục 01”, “Phụ lục 3”).
 
     Export and import both ask here, so the import identifies an appendix by the sheet the export wrote.
+    `exported`: the plan's `exported_appendices`, when the caller has read them already.
     """
     names: dict[str, str] = {}
-    for appendix in exported_appendices(plan):
+    for appendix in exported_appendices(plan) if exported is None else exported:
         base = _SHEET_NAME_FORBIDDEN.sub(" ", appendix.heading.split(":")[0]).strip() or appendix.code
         name = base[:SHEET_NAME_LIMIT]
         if name.casefold() in {taken.casefold() for taken in names.values()}:
@@ -150,15 +152,17 @@ def exported_appendices(plan: Plan):
     return plan.appendices.filter(in_source=True).order_by("order")
 
 
-def appendix_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
+def appendix_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | None = None) -> SheetLayout:
+    """The appendix's layout; its rows come from `tables` (the plan's tables as the export has read them for the
+    data-quality check too) where given, else from their own queries."""
     builder = _BUILDERS.get(appendix.kind, _text_layout)
-    return builder(appendix, sheet_name)
+    return builder(appendix, sheet_name, tables)
 
 
 # --- one builder per kind of appendix: which columns, and where the rows come from ------------------
 
 
-def _household_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
+def _household_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | None) -> SheetLayout:
     columns = [
         SheetColumn(
             header=column.header,
@@ -177,7 +181,8 @@ def _household_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
 
     def rows() -> Iterator[SheetRow]:
         # The total where the document prints it: first (Thừa Thiên Huế) or last (Hưng Yên).
-        for row in household_table(appendix, with_figures=False).published_order:
+        table = tables.household[appendix.pk] if tables else household_table(appendix, with_figures=False)
+        for row in table.published_order:
             yield SheetRow(number=row.number, label=row.label, values=row.cells, bold=row.is_total)
 
     return SheetLayout(appendix, sheet_name, columns, rows, label_width=22, importable=True)
@@ -186,7 +191,7 @@ def _household_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
 INDICATOR_TEXT_FIELDS = {"unit", "responsible"}
 
 
-def _indicator_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
+def _indicator_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | None) -> SheetLayout:
     columns = []
     for spec in appendix.columns:
         if spec.get("year"):
@@ -218,13 +223,17 @@ def _indicator_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
             )
 
     def rows() -> Iterator[SheetRow]:
-        indicators = (
-            PlanIndicator.objects.filter(appendix=appendix)
-            .select_related("indicator")
-            .prefetch_related("values")
-            .order_by("order")
-        )
-        for plan_indicator in indicators.iterator(chunk_size=500):
+        if tables:
+            indicators = [pi for pi in tables.indicators if pi.appendix_id == appendix.pk]
+        else:
+            indicators = (
+                PlanIndicator.objects.filter(appendix=appendix)
+                .select_related("indicator")
+                .prefetch_related("values")
+                .order_by("order")
+                .iterator(chunk_size=500)
+            )
+        for plan_indicator in indicators:
             values = {(value.year, value.kind): value.value for value in plan_indicator.values.all()}
             cells = []
             for column in columns:
@@ -262,7 +271,7 @@ def _policy_value(task: PolicyTask, field_name: str) -> str:
 POLICY_WIDTHS = {"lead": 24, "coordinating": 24, "deadline": 16, "note": 12}
 
 
-def _policy_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
+def _policy_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | None) -> SheetLayout:
     columns = [
         SheetColumn(
             header=spec["header"],
@@ -289,7 +298,7 @@ def _policy_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
     return SheetLayout(appendix, sheet_name, columns, rows, label_width=50)
 
 
-def _text_layout(appendix: Appendix, sheet_name: str) -> SheetLayout:
+def _text_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | None = None) -> SheetLayout:
     """An appendix whose rows the application does not record: its title and header only."""
     columns = [SheetColumn(header=spec.get("header", ""), role=Role.TEXT, width=20) for spec in appendix.columns]
     return SheetLayout(appendix, sheet_name, columns, lambda: iter(()), label_width=40)
