@@ -8,7 +8,7 @@ written so (the demo-data generator creates new plans, whose revision is new any
 
 import uuid
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from localities.models import Locality
 
@@ -35,8 +35,10 @@ def renew_text_revision(plans) -> None:
 
 
 def _plan_saved(sender, instance: Plan, raw=False, **kwargs):
+    # After the save, by its own statement: a save(update_fields=[…]) would not write a revision set before it.
     if not raw:
         instance.text_revision = uuid.uuid4()
+        Plan.objects.filter(pk=instance.pk).update(text_revision=instance.text_revision)
 
 
 def _part_changed(sender, instance, raw=False, **kwargs):
@@ -80,7 +82,7 @@ def _led_projects_changed(sender, instance, action: str, reverse: bool, pk_set, 
 
 
 def connect() -> None:
-    pre_save.connect(_plan_saved, sender=Plan, dispatch_uid="plan_text_revision")
+    post_save.connect(_plan_saved, sender=Plan, dispatch_uid="plan_text_revision")
     for model in PLAN_PARTS:
         for signal in (post_save, post_delete):
             signal.connect(_part_changed, sender=model, dispatch_uid=f"text_revision_{model.__name__}")

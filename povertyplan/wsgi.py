@@ -18,5 +18,5 @@ application = get_wsgi_application()
 
 # What is loaded by now (Django, the application, their modules) lives as long as the worker: frozen, the garbage
 # collector stops walking it at each full collection. A large export or import allocates enough objects to trigger
-# several: a national workbook spent a quarter of its time so (docs/performance.md).
+# several: a national workbook spent a fifth of its time so (docs/performance.md).
 gc.freeze()

@@ -159,3 +159,11 @@ def test_a_section_corrected_in_the_admin_shows_at_once(admin_client, client):
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert "Nội dung sửa qua trang quản trị." in plan_page(client)
+
+
+def test_a_plan_saved_with_named_fields_still_gets_a_new_revision(client):
+    plan = Plan.objects.get(slug=HY)
+    plan_page(client)
+    plan.signer_name = "Người ký ghi riêng trường"
+    plan.save(update_fields=["signer_name"])
+    assert "Người ký ghi riêng trường" in plan_page(client)
