@@ -101,8 +101,8 @@ def main() -> int:
 def run_benchmark(args, url: str) -> int:
     from django.db import connection
 
-    from povertyplan.demo_data import DemoSize, generate_demo_data
-    from povertyplan.seeding import load_seeds
+    from seeding.demo_data import DemoSize, generate_demo_data
+    from seeding.seeds import load_seeds
 
     load_seeds()
     started = time.perf_counter()
@@ -164,11 +164,11 @@ def build_operations() -> list[Operation]:
     from django.db.models import Count
     from django.test import Client
 
+    from analysis.quality import check_plan
+    from plan_tables.household import household_table
     from plans.models import AppendixRow, HouseholdFigure, Plan
     from plans.signals import renew_text_revision
-    from povertyplan.demo_data import NATIONAL_COMMUNE_PLAN_SLUG, NATIONAL_PLAN_SLUG, demo_plans
-    from reports.quality import check_plan
-    from reports.tables_data import household_table
+    from seeding.demo_data import NATIONAL_COMMUNE_PLAN_SLUG, NATIONAL_PLAN_SLUG, demo_plans
 
     client = Client()
     # A typical province: the one with the median number of districts.
@@ -288,7 +288,7 @@ def build_operations() -> list[Operation]:
     preview_state = {}
 
     def preview():
-        from reports.workbooks.importing import read_workbook
+        from spreadsheets.importing import read_workbook
 
         result = read_workbook(BytesIO(workbook), size=len(workbook), plan=commune_plan, appendix=appendix)
         assert result.ok and len(result.changes) >= changed_rows, (result.errors[:3], len(result.changes))
@@ -296,7 +296,7 @@ def build_operations() -> list[Operation]:
         return len(result.changes)
 
     def commit():
-        from reports.workbooks.changes import apply_changes
+        from spreadsheets.changes import apply_changes
 
         if "changes" not in preview_state:
             preview()
@@ -338,9 +338,9 @@ def import_workbook(plan, rows: int) -> tuple[bytes, int]:
     """The plan's exported appendix cut to `rows` rows, each with its 2025 target one poor household lower."""
     from openpyxl import load_workbook
 
-    from povertyplan.numbers import compute_rate
-    from reports.workbooks.export import workbook_bytes
-    from reports.workbooks.layout import appendix_layout, sheet_names
+    from kernel.numbers import compute_rate
+    from spreadsheets.export import workbook_bytes
+    from spreadsheets.layout import appendix_layout, sheet_names
 
     appendix = plan.appendices.get(code="01")
     layout = appendix_layout(appendix, sheet_names(plan)["01"])

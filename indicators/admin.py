@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from plans.admin import PlanAdmin
-from plans.models import Plan
-from povertyplan.admin_base import NumberFormattingAdmin, NumberFormattingInline, measure_column
-from povertyplan.numbers import format_measure
+from kernel.admin_base import NumberFormattingAdmin
+from kernel.numbers import format_measure
+from plans.admin import LegalBasisInline, PlanAdmin
 
-from .models import Dimension, Indicator, IndicatorValue, PlanIndicator
+from .models import Dimension, Indicator, PlanIndicator
 
 
 @admin.register(Dimension)
@@ -20,12 +19,6 @@ class IndicatorAdmin(NumberFormattingAdmin):
     list_display = ["name", "dimension", "unit", "direction", "code"]
     list_filter = ["dimension", "unit", "direction"]
     search_fields = ["name", "code"]
-
-
-class IndicatorValueInline(NumberFormattingInline, admin.TabularInline):
-    model = IndicatorValue
-    extra = 0
-    fields = ["year", "kind", "value", "qualifier", "value_as_written", "note"]
 
 
 class PlanIndicatorInline(admin.TabularInline):
@@ -61,7 +54,7 @@ class PlanIndicatorAdmin(NumberFormattingAdmin):
     search_fields = ["text", "indicator__name", "responsible_as_written"]
     autocomplete_fields = ["indicator", "lead_agency", "coordinating_agencies", "plan", "section"]
     list_select_related = ["indicator__dimension", "lead_agency", "plan"]
-    inlines = [IndicatorValueInline]
+    # workflow.admin adds the yearly values, written through the one write service
 
     @admin.display(description=_("text as written"))
     def short_text(self, obj):
@@ -76,28 +69,8 @@ class PlanIndicatorAdmin(NumberFormattingAdmin):
         return obj.indicator.unit
 
 
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(NumberFormattingAdmin):
-    list_display = ["plan_indicator", "year", "kind", "qualifier", "value_display", "value_as_written"]
-    list_filter = [
-        ("plan_indicator__plan__province", admin.RelatedOnlyFieldListFilter),
-        "plan_indicator__plan",
-        "year",
-        "kind",
-        "qualifier",
-        "plan_indicator__indicator__dimension",
-    ]
-    search_fields = ["plan_indicator__text", "value_as_written"]
-    autocomplete_fields = ["plan_indicator"]
-    list_select_related = ["plan_indicator"]
-    value_display = measure_column("value", _("value"))
+# IndicatorValue's admin is workflow.admin's: every change of a value goes through the one write service.
 
-
-# Plans cannot know about indicators (indicators depend on plans), so the indicators app extends
-# the plan admin with the plan's indicator targets.
-admin.site.unregister(Plan)
-
-
-@admin.register(Plan)
-class PlanWithIndicatorsAdmin(PlanAdmin):
-    inlines = [*PlanAdmin.inlines[:1], PlanIndicatorInline, *PlanAdmin.inlines[1:]]
+# Plans cannot know about indicators (indicators depend on plans): the plan's page shows its indicator targets
+# through the hook the plan admin offers.
+PlanAdmin.contribute_inline(PlanIndicatorInline, after=LegalBasisInline)

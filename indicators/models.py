@@ -10,9 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.fields import MeasureField
+from kernel.numbers import VIETNAMESE, NumberFormatError, format_measure, parse_number
 from plans.models.documents import MAX_YEAR, MIN_YEAR
-from povertyplan.fields import MeasureField
-from povertyplan.numbers import VIETNAMESE, NumberFormatError, format_measure, parse_number
 
 
 class Dimension(models.Model):

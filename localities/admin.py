@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from povertyplan.admin_base import NumberFormattingAdmin
+from kernel.admin_base import NumberFormattingAdmin
 
 from .models import Locality, LocalitySuccession
 

@@ -1,15 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from localities.admin import LocalityAdmin
-from localities.models import Locality
-from povertyplan.admin_base import (
+from kernel.admin_base import (
     NumberFormattingAdmin,
-    NumberFormattingInline,
-    count_column,
-    rate_column,
 )
-from povertyplan.numbers import format_decimal
 
 from .models import (
     Agency,
@@ -17,7 +11,6 @@ from .models import (
     Appendix,
     AppendixRow,
     Duty,
-    HouseholdFigure,
     LegalBasis,
     Plan,
     PlanSection,
@@ -28,33 +21,6 @@ from .models import (
 )
 
 # --- inlines ---------------------------------------------------------------------------------------
-
-
-class HouseholdFigureInline(NumberFormattingInline, admin.TabularInline):
-    model = HouseholdFigure
-    extra = 0
-    fields = [
-        "locality",
-        "year",
-        "kind",
-        "households",
-        "poor_households",
-        "near_poor_households",
-        "published_rate",
-        "computed_rate_display",
-        "planned_reduction",
-    ]
-    readonly_fields = ["computed_rate_display"]
-    autocomplete_fields = ["locality"]
-
-    @admin.display(description=_("computed rate (%)"))
-    def computed_rate_display(self, obj):
-        return format_decimal(obj.computed_rate) if obj.pk else ""
-
-
-class LocalityFigureInline(HouseholdFigureInline):
-    fields = ["plan", *HouseholdFigureInline.fields[1:]]
-    autocomplete_fields = ["plan"]
 
 
 class LegalBasisInline(admin.TabularInline):
@@ -124,15 +90,6 @@ class AppendixRowInline(admin.TabularInline):
 
 # --- model admins ----------------------------------------------------------------------------------
 
-# Localities cannot know about plans (plans depend on localities), so the plans app extends the
-# locality admin with each unit's yearly figures.
-admin.site.unregister(Locality)
-
-
-@admin.register(Locality)
-class LocalityWithFiguresAdmin(LocalityAdmin):
-    inlines = [*LocalityAdmin.inlines, LocalityFigureInline]
-
 
 @admin.register(Agency)
 class AgencyAdmin(NumberFormattingAdmin):
@@ -175,7 +132,7 @@ class PlanAdmin(NumberFormattingAdmin):
     ]
     inlines = [
         LegalBasisInline,
-        HouseholdFigureInline,
+        # indicators.admin adds the plan's indicator targets here, workflow.admin its yearly figures
         AgencyResponsibilityInline,
         PolicyTaskInline,
         ReportingObligationInline,
@@ -236,49 +193,7 @@ class AppendixRowAdmin(NumberFormattingAdmin):
     autocomplete_fields = ["locality"]
 
 
-@admin.register(HouseholdFigure)
-class HouseholdFigureAdmin(NumberFormattingAdmin):
-    list_display = [
-        "locality",
-        "year",
-        "kind",
-        "households_display",
-        "poor_display",
-        "published_rate_display",
-        "computed_rate_display",
-        "reduction_display",
-        "plan",
-    ]
-    list_filter = [
-        ("plan__province", admin.RelatedOnlyFieldListFilter),
-        "plan",
-        "year",
-        "kind",
-        "locality__level",
-        "standard",
-    ]
-    search_fields = ["locality__name", "plan__title", "note"]
-    autocomplete_fields = ["locality", "plan"]
-    list_select_related = ["locality", "plan", "plan__province"]
-    readonly_fields = ["computed_rate_display"]
-    fields = [
-        "plan",
-        "locality",
-        ("year", "kind", "standard"),
-        ("households", "poor_households", "near_poor_households"),
-        ("published_rate", "computed_rate_display"),
-        "planned_reduction",
-        "note",
-    ]
-
-    households_display = count_column("households", _("households"))
-    poor_display = count_column("poor_households", _("poor households"))
-    reduction_display = count_column("planned_reduction", _("planned reduction"))
-    published_rate_display = rate_column("published_rate", _("rate as published (%)"))
-
-    @admin.display(description=_("computed rate (%)"))
-    def computed_rate_display(self, obj):
-        return format_decimal(obj.computed_rate) if obj.pk else ""
+# HouseholdFigure's admin is workflow.admin's: every change of a figure goes through the one write service.
 
 
 @admin.register(AgencyResponsibility)

@@ -1,7 +1,8 @@
 """
 WSGI config for povertyplan project.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
+It exposes the WSGI callable as a module-level variable named ``application``. A server that loads it runs the
+production settings unless DJANGO_SETTINGS_MODULE says otherwise; development goes through manage.py.
 
 For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
@@ -12,7 +13,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyplan.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyplan.settings.production")
 
 application = get_wsgi_application()
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """The site layer: pages, workbooks and checks that combine localities, plans and indicators."""
+    """The read-only pages: plans as documents, district and indicator tables, charts, localities, agencies."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from povertyplan.numbers import Formatter
+from kernel.numbers import Formatter
 
 PALETTE = ["#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e", "#bf9000", "#3d85c6", "#c27ba0", "#666666"]
 FONT = 'font-family="Arial, Helvetica, sans-serif"'

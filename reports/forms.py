@@ -4,7 +4,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .tables_data import Column, HouseholdTable, Row
+from plan_tables.household import Column, HouseholdTable, Row
 
 
 class LocalitySelect(forms.SelectMultiple):

@@ -6,9 +6,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from povertyplan.numbers import Formatter
-
-from .tables_data import Column, HouseholdTable
+from kernel.numbers import Formatter
+from plan_tables.household import Column, HouseholdTable
 
 
 class FigureColumn(tables.Column):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
-from povertyplan.seeding import load_seeds
+from seeding.seeds import load_seeds
 
 
 @pytest.fixture(scope="session")

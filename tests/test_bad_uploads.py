@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from plans.models import Plan
-from reports.workbooks.importing import read_workbook
+from spreadsheets.importing import read_workbook
 
 from .bad_input import uploads
 from .workbook_factory import HY, database_state
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_01 = reverse("reports:import_appendix", args=[HY, "01"])
+IMPORT_01 = reverse("spreadsheets:import_appendix", args=[HY, "01"])
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +75,7 @@ def test_a_50_megabyte_upload_is_refused_before_its_body_is_read(admin_client, m
 
 
 def test_a_file_just_over_the_limit_but_within_the_request_limit_is_refused_by_the_size_check(admin_client):
-    from reports.workbooks.files import MAX_UPLOAD_BYTES
+    from spreadsheets.files import MAX_UPLOAD_BYTES
 
     data = uploads.export(HY, "01")
     data += b"\0" * (MAX_UPLOAD_BYTES + 1 - len(data))
@@ -105,7 +105,7 @@ def test_a_hidden_appendix_sheet_is_read_and_its_change_previewed_like_any_other
 
 def test_the_million_row_sheet_is_small_and_refused_quickly():
     data = uploads.million_rows()
-    from reports.workbooks.files import MAX_UPLOAD_BYTES
+    from spreadsheets.files import MAX_UPLOAD_BYTES
 
     assert len(data) < MAX_UPLOAD_BYTES  # so it reaches the row check, not the size check
     started = time.perf_counter()

@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection
 
 from plans.models import AppendixRow, HouseholdFigure, Plan
-from reports.workbooks.importing import apply_changes
+from spreadsheets.importing import apply_changes
 from workflow.services import FigureEdit, save_figures
 
 from .workbook_factory import HY, database_state, edited, read

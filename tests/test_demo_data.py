@@ -12,9 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analysis.quality import TOTAL_IS_SUM, check_plan
+from kernel.numbers import compute_rate
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan
-from povertyplan.demo_data import (
+from seeding.demo_data import (
     NATIONAL_COMMUNE_PLAN_SLUG,
     NATIONAL_PLAN_SLUG,
     NATIONAL_SLUG,
@@ -23,8 +25,6 @@ from povertyplan.demo_data import (
     generate_demo_data,
     remove_demo_data,
 )
-from povertyplan.numbers import compute_rate
-from reports.quality import TOTAL_IS_SUM, check_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -153,9 +153,9 @@ def page_urls() -> dict[str, str]:
         "tasks": reverse("reports:tasks", args=[plan]),
         "quality": reverse("reports:quality", args=[plan]),
         "results": reverse("reports:results", args=[plan]),
-        "export": reverse("reports:export_appendix", args=[plan, "01"]),
+        "export": reverse("spreadsheets:export_appendix", args=[plan, "01"]),
         "national districts": reverse("reports:districts", args=[NATIONAL_PLAN_SLUG]),
-        "national export": reverse("reports:export_appendix", args=[NATIONAL_PLAN_SLUG, "01"]),
+        "national export": reverse("spreadsheets:export_appendix", args=[NATIONAL_PLAN_SLUG, "01"]),
         "national quality": reverse("reports:quality", args=[NATIONAL_PLAN_SLUG]),
     }
 

@@ -17,9 +17,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
 from indicators.models import IndicatorValue, PlanIndicator
+from kernel.numbers import format_count
 from localities.models import Locality
 from plans.models import Agency, HouseholdFigure, Plan
-from povertyplan.numbers import format_count
 from workflow.models import Role, RoleAssignment, Table
 from workflow.permissions import Action
 from workflow.services import review_transition
@@ -27,9 +27,9 @@ from workflow.services import review_transition
 pytestmark = pytest.mark.django_db
 
 HY, TTH = "hung-yen-2023-2025", "thua-thien-hue-2024"
-DISTRICTS_HY = reverse("reports:districts_edit", args=[HY])
-DISTRICTS_TTH = reverse("reports:districts_edit", args=[TTH])
-INDICATORS_HY = reverse("reports:indicators_edit", args=[HY])
+DISTRICTS_HY = reverse("editing:districts_edit", args=[HY])
+DISTRICTS_TTH = reverse("editing:districts_edit", args=[TTH])
+INDICATORS_HY = reverse("editing:indicators_edit", args=[HY])
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -173,8 +173,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 def test_an_unknown_plan_or_year_is_404_and_so_is_a_plan_the_user_may_not_read(client, official):
     as_user(client, official)
-    assert client.get(reverse("reports:districts_edit", args=["khong-co"])).status_code == 404
-    assert client.get(reverse("reports:indicators_edit", args=["khong-co"])).status_code == 404
+    assert client.get(reverse("editing:districts_edit", args=["khong-co"])).status_code == 404
+    assert client.get(reverse("editing:indicators_edit", args=["khong-co"])).status_code == 404
     assert client.get(DISTRICTS_HY, {"year": 1999}).status_code == 404
     assert client.get(DISTRICTS_HY, {"year": "abc"}).status_code == 404
     assert client.get(DISTRICTS_HY, {"year": 2021, "kind": "target"}).status_code == 404  # before the plan

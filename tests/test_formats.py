@@ -9,9 +9,9 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kernel.numbers import ENGLISH, VIETNAMESE, NumberFormatError, format_count, format_decimal, parse_number
+from kernel.text import normalize, vietnamese_slug
 from plans.models import HouseholdFigure
-from povertyplan.numbers import ENGLISH, VIETNAMESE, NumberFormatError, format_count, format_decimal, parse_number
-from povertyplan.text import normalize, vietnamese_slug
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from indicators.models import IndicatorValue
 from localities.models import Locality
 from plans.models import Duty, HouseholdFigure, Plan
-from reports import history
+from workflow import changelog as history
 
 from .test_review import HY, PHU_CU, change_phu_cu_households, hung_yen_people
 
@@ -36,7 +36,7 @@ REASON = "Số liệu rà soát cuối năm"
 
 
 def log_page(client, **params):
-    response = client.get(reverse("reports:history", args=[HY]), params)
+    response = client.get(reverse("review:history", args=[HY]), params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -72,7 +72,7 @@ def test_the_change_log_filters_by_kind_user_locality_and_dates(client, people, 
 
     assert REASON in log_page(client, kind="figure")
     assert REASON not in log_page(client, kind="value")
-    only_official = client.get(reverse("reports:history", args=[HY]), {"user": official.pk})
+    only_official = client.get(reverse("review:history", args=[HY]), {"user": official.pk})
     assert only_official.context["page"].paginator.count == 1 and REASON in only_official.content.decode()
     assert REASON not in log_page(client, user="none")
     assert REASON in log_page(client, locality=PHU_CU)
@@ -113,8 +113,8 @@ def test_the_change_log_runs_a_bounded_number_of_queries(client, people, plan, d
 def test_history_pages_need_a_login(client, plan):
     figure = HouseholdFigure.objects.filter(plan=plan).first()
     for url in (
-        reverse("reports:history", args=[HY]),
-        reverse("reports:object_history", args=[HY, "figure", figure.pk]),
+        reverse("review:history", args=[HY]),
+        reverse("review:object_history", args=[HY, "figure", figure.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -124,7 +124,7 @@ def test_the_history_of_one_figure_shows_every_version_and_no_form(client, peopl
     change_phu_cu_households(people["official"], plan, reason=REASON)
     figure = HouseholdFigure.objects.get(plan=plan, locality__slug=PHU_CU, year=2023, kind="target")
     client.force_login(people["reader"])
-    response = client.get(reverse("reports:object_history", args=[HY, "figure", figure.pk]))
+    response = client.get(reverse("review:object_history", args=[HY, "figure", figure.pk]))
     assert response.status_code == 200
     content = main(response.content.decode())
     assert "<form" not in content and "<input" not in content and "<textarea" not in content
@@ -139,10 +139,10 @@ def test_object_history_of_each_kind_answers_and_other_plans_records_are_not_fou
     duty = Duty.objects.filter(responsibility__plan=plan).first()
     task = plan.policy_tasks.first()
     for kind, pk in (("value", value.pk), ("duty", duty.pk), ("task", task.pk)):
-        assert client.get(reverse("reports:object_history", args=[HY, kind, pk])).status_code == 200, kind
+        assert client.get(reverse("review:object_history", args=[HY, kind, pk])).status_code == 200, kind
     other = HouseholdFigure.objects.exclude(plan=plan).first()
-    assert client.get(reverse("reports:object_history", args=[HY, "figure", other.pk])).status_code == 404
-    assert client.get(reverse("reports:object_history", args=[HY, "plan", plan.pk])).status_code == 404
+    assert client.get(reverse("review:object_history", args=[HY, "figure", other.pk])).status_code == 404
+    assert client.get(reverse("review:object_history", args=[HY, "plan", plan.pk])).status_code == 404
 
 
 def test_a_deleted_record_keeps_its_history(client, people, plan):
@@ -150,7 +150,7 @@ def test_a_deleted_record_keeps_its_history(client, people, plan):
     pk = figure.pk
     figure.delete()
     client.force_login(people["reviewer"])
-    response = client.get(reverse("reports:object_history", args=[HY, "figure", pk]))
+    response = client.get(reverse("review:object_history", args=[HY, "figure", pk]))
     assert response.status_code == 200
     assert [e.action for e in response.context["entries"]] == ["-", "+"]
     assert "<del>946</del>" in main(response.content.decode())

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from analysis.deadlines import reporting_deadlines
+from plan_tables.household import household_table
 from plans.models import Plan
-from reports import selectors
-from reports.tables_data import household_table
 
 from .factories import make_household_plan
 
@@ -57,7 +57,13 @@ def test_plan_page_reads_as_the_document(client):
     ):
         assert text in html, text
     # Links to every table of the plan.
-    for name in ("reports:districts", "reports:indicators", "reports:tasks", "reports:quality", "reports:export_plan"):
+    for name in (
+        "reports:districts",
+        "reports:indicators",
+        "reports:tasks",
+        "reports:quality",
+        "spreadsheets:export_plan",
+    ):
         assert reverse(name, args=[TTH]) in html
 
 
@@ -70,13 +76,9 @@ def test_draft_plan_page_shows_its_blank_number_and_partial_date(client):
 
 def test_reporting_deadlines_count_days_left_or_overdue():
     plan = Plan.objects.get(slug=TTH)
-    before = {
-        d.obligation.due_date.isoformat(): d for d in selectors.reporting_deadlines(plan, datetime.date(2024, 11, 25))
-    }
+    before = {d.obligation.due_date.isoformat(): d for d in reporting_deadlines(plan, datetime.date(2024, 11, 25))}
     assert (before["2024-11-30"].state, before["2024-11-30"].days_left) == ("due", 5)
-    after = {
-        d.obligation.due_date.isoformat(): d for d in selectors.reporting_deadlines(plan, datetime.date(2024, 12, 7))
-    }
+    after = {d.obligation.due_date.isoformat(): d for d in reporting_deadlines(plan, datetime.date(2024, 12, 7))}
     assert (after["2024-12-05"].state, after["2024-12-05"].days_overdue) == ("overdue", 2)
 
 

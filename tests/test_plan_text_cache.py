@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plan_tables.household import household_table
 from plans.models import (
     Agency,
     AgencyResponsibility,
@@ -21,7 +22,6 @@ from plans.models import (
     Recipient,
     ReportingObligation,
 )
-from reports.tables_data import household_table
 from workflow.services import FigureEdit, save_figures
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from plans.models import Plan
-from povertyplan.numbers import (
+from kernel.numbers import (
     ENGLISH,
     MAX_DIGITS,
     VIETNAMESE,
@@ -22,7 +21,8 @@ from povertyplan.numbers import (
     format_decimal,
     parse_number,
 )
-from reports.workbooks.importing import ImportRefused, apply_changes, read_workbook
+from plans.models import Plan
+from spreadsheets.importing import ImportRefused, apply_changes, read_workbook
 
 from .workbook_factory import HY, database_state, export, find_column, find_row, to_bytes
 

@@ -10,10 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from indicators.models import Indicator, IndicatorValue, PlanIndicator
-from localities.models import Locality
-from plans.models import Appendix, AppendixRow, HouseholdFigure, Plan
-from reports.quality import (
+from analysis.quality import (
     RATE_FROM_COUNTS,
     REMAINING_POOR,
     TARGET_DIRECTION,
@@ -22,6 +19,9 @@ from reports.quality import (
     check_plan,
     group_findings,
 )
+from indicators.models import Indicator, IndicatorValue, PlanIndicator
+from localities.models import Locality
+from plans.models import Appendix, AppendixRow, HouseholdFigure, Plan
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from kernel.numbers import compute_rate
 from plans.models import HouseholdFigure
-from povertyplan.numbers import compute_rate
 
 pytestmark = pytest.mark.django_db
 

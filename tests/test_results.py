@@ -8,12 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from indicators.models import IndicatorValue, PlanIndicator, Qualifier
-from localities.models import Locality
-from plans.models import HouseholdFigure, Plan, ReportingObligation
-from reports.results import (
-    ReportingLine,
-    ReportState,
+from analysis.deadlines import Deadline, DeadlineState
+from analysis.results import (
     State,
     Target,
     assess,
@@ -21,7 +17,10 @@ from reports.results import (
     elapsed_fraction,
     indicator_results,
 )
-from reports.selectors import household_appendices
+from indicators.models import IndicatorValue, PlanIndicator, Qualifier
+from localities.models import Locality
+from plan_tables.selectors import household_appendices
+from plans.models import HouseholdFigure, Plan, ReportingObligation
 
 from .test_review import HY, hung_yen_people
 
@@ -279,18 +278,18 @@ def test_results_page_of_a_plan_that_is_not_public_is_not_found(client, plan):
 
 def test_reporting_states_due_overdue_reported():
     obligation = ReportingObligation(due_date=datetime.date(2024, 11, 30))
-    assert ReportingLine(obligation, datetime.date(2024, 11, 27)).state == ReportState.DUE
-    assert ReportingLine(obligation, datetime.date(2024, 11, 27)).days_left == 3
-    overdue = ReportingLine(obligation, datetime.date(2024, 12, 5))
-    assert (overdue.state, overdue.days_overdue) == (ReportState.OVERDUE, 5)
+    assert Deadline(obligation, datetime.date(2024, 11, 27)).state == DeadlineState.DUE
+    assert Deadline(obligation, datetime.date(2024, 11, 27)).days_left == 3
+    overdue = Deadline(obligation, datetime.date(2024, 12, 5))
+    assert (overdue.state, overdue.days_overdue) == (DeadlineState.OVERDUE, 5)
     obligation.reported_on = datetime.date(2024, 12, 2)
-    reported = ReportingLine(obligation, datetime.date(2024, 12, 5))
-    assert (reported.state, reported.days_late) == (ReportState.REPORTED, 2)
-    assert ReportingLine(ReportingObligation(), datetime.date(2024, 1, 1)).state == ReportState.UNDATED
+    reported = Deadline(obligation, datetime.date(2024, 12, 5))
+    assert (reported.state, reported.days_late) == (DeadlineState.REPORTED, 2)
+    assert Deadline(ReportingObligation(), datetime.date(2024, 1, 1)).state == DeadlineState.UNDATED
 
 
 def mark_url(obligation):
-    return reverse("reports:mark_reported", args=[obligation.plan.slug, obligation.pk])
+    return reverse("review:mark_reported", args=[obligation.plan.slug, obligation.pk])
 
 
 def test_a_reviewer_marks_an_obligation_reported(client, plan):
@@ -340,7 +339,7 @@ def test_an_obligation_of_another_plan_is_not_found(client, plan):
     people = hung_yen_people()
     other = ReportingObligation.objects.exclude(plan=plan).first()
     client.force_login(people["reviewer"])
-    assert client.post(reverse("reports:mark_reported", args=[HY, other.pk])).status_code == 404
+    assert client.post(reverse("review:mark_reported", args=[HY, other.pk])).status_code == 404
 
 
 def test_both_plans_show_their_deadlines_with_their_state(client):
@@ -356,5 +355,5 @@ def test_the_review_and_history_pages_answer_for_both_plans(client):
     people = hung_yen_people()
     client.force_login(people["reader"])
     for slug in (HY, TTH):
-        for name in ("reports:review", "reports:history", "reports:results"):
+        for name in ("review:review", "review:history", "reports:results"):
             assert client.get(reverse(name, args=[slug])).status_code == 200, (slug, name)

@@ -110,7 +110,7 @@ MATRIX = [
 
 
 def action_url(table, action):
-    return reverse("reports:review_action", args=[HY, table, action])
+    return reverse("review:review_action", args=[HY, table, action])
 
 
 @pytest.mark.parametrize(("role", "action", "part"), MATRIX, ids=[f"{r}-{a}-{p}" for r, a, p in MATRIX])
@@ -176,7 +176,7 @@ def test_return_and_reopen_without_a_comment_show_a_message_and_change_nothing(c
 def test_successful_step_redirects_back_to_the_part_with_a_message(client, people, plan):
     client.force_login(people["official"])
     response = client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": PHU_CU})
-    assert response["Location"] == reverse("reports:review", args=[HY]) + "#part-hung-yen-phu-cu"
+    assert response["Location"] == reverse("review:review", args=[HY]) + "#part-hung-yen-phu-cu"
     (message,) = client.get(response["Location"]).context["messages"]
     assert "Phù Cừ" in str(message) and str(ReviewState.SUBMITTED.label).lower() in str(message)
 
@@ -208,7 +208,7 @@ def test_review_screen_lists_the_submitted_district_with_its_changes_and_the_fin
     client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": PHU_CU, "comment": "Đã rà soát."})
 
     client.force_login(people["reviewer"])
-    html = client.get(reverse("reports:review", args=[HY])).content.decode()
+    html = client.get(reverse("review:review", args=[HY])).content.decode()
     waiting = html.split('<section id="awaiting">', 1)[1].split("</section>", 1)[0]
     assert "Phù Cừ" in waiting and "Tiên Lữ" not in waiting
     assert "phucu" in waiting
@@ -233,7 +233,7 @@ def test_changes_since_the_last_approval_leave_out_what_was_approved(client, peo
     review_transition(user=reviewer, plan=plan, table=Table.DISTRICTS, action=Action.SUBMIT, locality=phu_cu)
     review_transition(user=reviewer, plan=plan, table=Table.DISTRICTS, action=Action.APPROVE, locality=phu_cu)
     client.force_login(reviewer)
-    row = part_row(client.get(reverse("reports:review", args=[HY])).content.decode(), "part-hung-yen-phu-cu")
+    row = part_row(client.get(reverse("review:review", args=[HY])).content.decode(), "part-hung-yen-phu-cu")
     assert 'class="lock"' in row and "ldtbxh" in row  # the lock, and who set it
     assert "<details" not in row.split("</td>", 3)[2]  # no change since the approval
 
@@ -241,14 +241,14 @@ def test_changes_since_the_last_approval_leave_out_what_was_approved(client, peo
         user=reviewer, plan=plan, table=Table.DISTRICTS, action=Action.REOPEN, locality=phu_cu, comment="Sửa số hộ."
     )
     change_phu_cu_households(people["official"], plan, reason="Theo rà soát bổ sung")
-    row = part_row(client.get(reverse("reports:review", args=[HY])).content.decode(), "part-hung-yen-phu-cu")
+    row = part_row(client.get(reverse("review:review", args=[HY])).content.decode(), "part-hung-yen-phu-cu")
     changes = row.split("</td>", 3)[2]
     assert changes.count("<li>") == 2  # one entry with one changed field: the seeds' records are not listed
     assert "Theo rà soát bổ sung" in changes and "29.650" in changes
 
 
 def test_readers_see_the_screen_without_buttons_and_anonymous_visitors_are_sent_to_log_in(client, people, plan):
-    url = reverse("reports:review", args=[HY])
+    url = reverse("review:review", args=[HY])
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(people["reader"])
@@ -258,7 +258,7 @@ def test_readers_see_the_screen_without_buttons_and_anonymous_visitors_are_sent_
 
 def test_an_official_sees_only_the_submit_button_of_their_own_district(client, people):
     client.force_login(people["official"])
-    html = client.get(reverse("reports:review", args=[HY])).content.decode()
+    html = client.get(reverse("review:review", args=[HY])).content.decode()
     assert "/review/districts/submit/" in part_row(html, "part-hung-yen-phu-cu")
     assert "/review/districts/" not in part_row(html, "part-hung-yen-tien-lu")
     assert "/review/districts/approve/" not in html and "/review/indicators/" not in html
@@ -269,7 +269,7 @@ def test_a_plan_the_user_may_not_view_is_not_found(client, people, plan):
     plan.save()
     outsider = user_with_role("hue", Role.REVIEWER, province=Locality.objects.get(slug="thua-thien-hue"))
     client.force_login(outsider)
-    assert client.get(reverse("reports:review", args=[HY])).status_code == 404
+    assert client.get(reverse("review:review", args=[HY])).status_code == 404
     response = client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": PHU_CU})
     assert response.status_code == 404
     assert not TableReview.objects.filter(plan=plan).exists()
@@ -278,4 +278,4 @@ def test_a_plan_the_user_may_not_view_is_not_found(client, people, plan):
 def test_review_screen_runs_a_bounded_number_of_queries(client, people, django_assert_max_num_queries):
     client.force_login(people["reviewer"])
     with django_assert_max_num_queries(40):
-        assert client.get(reverse("reports:review", args=[HY])).status_code == 200
+        assert client.get(reverse("review:review", args=[HY])).status_code == 200

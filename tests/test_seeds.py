@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier
+from kernel.numbers import VIETNAMESE, parse_number
 from localities.models import Level, Locality
 from plans.models import (
     AgencyResponsibility,
@@ -17,8 +18,7 @@ from plans.models import (
     PolicyTask,
     ReportingObligation,
 )
-from povertyplan.numbers import VIETNAMESE, parse_number
-from povertyplan.seeding import load_seeds
+from seeding.seeds import load_seeds
 
 from . import sources
 

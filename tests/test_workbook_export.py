@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from analysis.quality import Finding
+from kernel.numbers import VIETNAMESE, parse_number
 from plans.models import Plan
-from povertyplan.numbers import VIETNAMESE, parse_number
-from reports.quality import Finding
-from reports.workbooks.layout import COUNT_FORMAT, RATE_FORMAT
+from spreadsheets.layout import COUNT_FORMAT, RATE_FORMAT
 
 from . import sources
 from .factories import make_household_plan
@@ -43,7 +43,7 @@ def appendix_sheets(workbook) -> list[str]:
 
 @pytest.fixture
 def no_findings(monkeypatch):
-    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [])
+    monkeypatch.setattr("spreadsheets.export.check_appendices", lambda tables: [])
 
 
 # --- sheets ---------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_findings_of_the_data_quality_check_go_on_a_companion_sheet(monkeypatch)
         message="The total is not the sum of the rows.",
     )
     outside = Finding("rate", "Mục II", "", "", "", Decimal("0.5"), None, None, "Stated in the text.")
-    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [finding, outside])
+    monkeypatch.setattr("spreadsheets.export.check_appendices", lambda tables: [finding, outside])
     workbook = open_workbook(export(HY))
     assert workbook.sheetnames == ["Phụ lục 01", "Kiểm tra – 01", "Phụ lục 02", "Phụ lục 3"]
     ws = workbook["Kiểm tra – 01"]
@@ -236,7 +236,7 @@ def test_any_household_layout_is_written_by_the_same_engine(no_findings):
 
 
 def test_the_plan_workbook_downloads_as_an_attachment_for_anyone(client):
-    response = client.get(reverse("reports:export_plan", args=[HY]))
+    response = client.get(reverse("spreadsheets:export_plan", args=[HY]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="hung-yen-2023-2025.xlsx"'
@@ -244,10 +244,10 @@ def test_the_plan_workbook_downloads_as_an_attachment_for_anyone(client):
 
 
 def test_one_appendix_downloads_with_an_ascii_file_name(client):
-    response = client.get(reverse("reports:export_appendix", args=[TTH, "phu-luc"]))
+    response = client.get(reverse("spreadsheets:export_appendix", args=[TTH, "phu-luc"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="thua-thien-hue-2024-phu-luc.xlsx"'
-    response = client.get(reverse("reports:export_appendix", args=[HY, "01"]))
+    response = client.get(reverse("spreadsheets:export_appendix", args=[HY, "01"]))
     assert response["Content-Disposition"] == 'attachment; filename="hung-yen-2023-2025-phu-luc-01.xlsx"'
     assert appendix_sheets(open_workbook(b"".join(response.streaming_content))) == ["Phụ lục 01"]
 
@@ -255,10 +255,10 @@ def test_one_appendix_downloads_with_an_ascii_file_name(client):
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("reports:export_plan", args=["no-such-plan"]),
-        reverse("reports:export_appendix", args=["no-such-plan", "01"]),
-        reverse("reports:export_appendix", args=[HY, "09"]),
-        reverse("reports:export_appendix", args=[TTH, "du-an"]),  # not in the recorded text
+        reverse("spreadsheets:export_plan", args=["no-such-plan"]),
+        reverse("spreadsheets:export_appendix", args=["no-such-plan", "01"]),
+        reverse("spreadsheets:export_appendix", args=[HY, "09"]),
+        reverse("spreadsheets:export_appendix", args=[TTH, "du-an"]),  # not in the recorded text
     ],
 )
 def test_unknown_plans_and_appendices_are_not_found(client, url):
@@ -267,11 +267,11 @@ def test_unknown_plans_and_appendices_are_not_found(client, url):
 
 def test_a_plan_that_is_not_public_is_not_exported_to_anonymous_visitors(client):
     Plan.objects.filter(slug=HY).update(is_public=False)
-    assert client.get(reverse("reports:export_plan", args=[HY])).status_code == 404
+    assert client.get(reverse("spreadsheets:export_plan", args=[HY])).status_code == 404
 
 
 def test_the_export_is_read_only(client):
-    assert client.post(reverse("reports:export_plan", args=[HY])).status_code == 405
+    assert client.post(reverse("spreadsheets:export_plan", args=[HY])).status_code == 405
 
 
 # --- command ----------------------------------------------------------------------------------------
@@ -299,4 +299,4 @@ def test_the_command_refuses_an_unknown_plan_or_appendix(tmp_path):
 def test_a_plan_without_an_appendix_to_export_is_not_found(client, no_findings):
     plan = make_household_plan()
     plan.appendices.update(in_source=False)
-    assert client.get(reverse("reports:export_plan", args=[plan.slug])).status_code == 404
+    assert client.get(reverse("spreadsheets:export_plan", args=[plan.slug])).status_code == 404

@@ -17,13 +17,13 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from analysis.quality import Finding
 from indicators.models import IndicatorValue
 from localities.models import Locality
 from plans.models import HouseholdFigure, Plan
-from reports.quality import Finding
-from reports.workbooks.changes import Change
-from reports.workbooks.files import MAX_UPLOAD_BYTES
-from reports.workbooks.importing import ImportRefused, apply_changes
+from spreadsheets.changes import Change
+from spreadsheets.files import MAX_UPLOAD_BYTES
+from spreadsheets.importing import ImportRefused, apply_changes
 from workflow.models import RoleAssignment, TableReview
 
 from .workbook_factory import (
@@ -81,7 +81,7 @@ def test_an_unchanged_export_imports_with_zero_changes_and_writes_nothing(slug):
 
 def test_the_findings_sheets_of_an_export_are_not_read_back(monkeypatch):
     finding = Finding("total_is_sum", P01, "01", "Tổng cộng", "Năm 2024 — Tổng số hộ nghèo", 2954, 2963, -9, "…")
-    monkeypatch.setattr("reports.workbooks.export.check_appendices", lambda tables: [finding])
+    monkeypatch.setattr("spreadsheets.export.check_appendices", lambda tables: [finding])
     data = export(HY)
     assert "Kiểm tra – 01" in open_workbook(data).sheetnames
     result = read(data, HY)
@@ -522,7 +522,7 @@ def test_the_command_refuses_a_bad_workbook_with_status_1_and_writes_nothing(tmp
 
 
 def test_a_sheet_with_more_rows_than_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr("reports.workbooks.sheets.MAX_ROWS", 5)
+    monkeypatch.setattr("spreadsheets.sheets.MAX_ROWS", 5)
     result = read(export(HY, "01"), HY, "01")
     assert messages_of(result) == ["Sheet “Phụ lục 01”: The sheet has more than 5 rows: nothing was read."]
 
@@ -627,7 +627,7 @@ def test_the_command_can_import_as_an_account_and_then_checks_its_rights(tmp_pat
 
 # --- the web flow -----------------------------------------------------------------------------------
 
-IMPORT_01 = reverse("reports:import_appendix", args=[HY, "01"])
+IMPORT_01 = reverse("spreadsheets:import_appendix", args=[HY, "01"])
 
 
 def upload(data: bytes, name: str = "phu-luc-01.xlsx") -> SimpleUploadedFile:
@@ -718,7 +718,7 @@ def test_an_unchanged_upload_says_there_is_nothing_to_change(admin_client):
 
 
 def test_the_policy_task_appendix_page_says_it_is_export_only(admin_client):
-    url = reverse("reports:import_appendix", args=[HY, "03"])
+    url = reverse("spreadsheets:import_appendix", args=[HY, "03"])
     assert "export-only" in admin_client.get(url).content.decode()
     response = admin_client.post(url, {"workbook": upload(export(HY, "03"))})
     assert response.status_code == 400
@@ -791,8 +791,8 @@ def test_a_reopened_district_changes_only_with_a_reason(admin_client):
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("reports:import_appendix", args=["no-such-plan", "01"]),
-        reverse("reports:import_appendix", args=[HY, "09"]),
+        reverse("spreadsheets:import_appendix", args=["no-such-plan", "01"]),
+        reverse("spreadsheets:import_appendix", args=[HY, "09"]),
     ],
 )
 def test_unknown_plans_and_appendices_are_not_found(admin_client, url):

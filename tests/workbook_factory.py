@@ -9,10 +9,10 @@ from io import BytesIO
 from openpyxl import Workbook, load_workbook
 
 from indicators.models import IndicatorValue
+from kernel.text import normalize
 from plans.models import HouseholdFigure, Plan
-from povertyplan.text import normalize
-from reports.workbooks.export import workbook_bytes
-from reports.workbooks.importing import ImportResult, read_workbook
+from spreadsheets.export import workbook_bytes
+from spreadsheets.importing import ImportResult, read_workbook
 
 TTH, HY = "thua-thien-hue-2024", "hung-yen-2023-2025"
 

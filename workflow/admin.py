@@ -1,8 +1,11 @@
-"""Roles and reviews in the admin, and the admin's figure pages routed through the one write path.
+"""Roles and reviews in the admin, and the admin of figures and indicator values, routed through the one write path.
 
 Figures and indicator values change only through workflow.services, from the admin as from the
 grid and imports: same permission check, same locks, same optimistic locking, same history. Staff
-who are not superusers see and change only what their roles cover.
+who are not superusers see and change only what their roles cover. These model admins live here, not in
+plans or indicators, because their behaviour is this app's: they are registered once, and the figure and value
+inlines are added to the plan, locality and plan-indicator pages through the hook those admins offer
+(kernel.admin_base: `contribute_inline`).
 """
 
 from django import forms
@@ -12,11 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin import IndicatorValueAdmin, IndicatorValueInline, PlanIndicatorAdmin, PlanWithIndicatorsAdmin
-from indicators.models import IndicatorValue, PlanIndicator
-from localities.models import Locality
-from plans.admin import HouseholdFigureAdmin, HouseholdFigureInline, LocalityFigureInline, LocalityWithFiguresAdmin
-from plans.models import HouseholdFigure, Plan
+from indicators.admin import PlanIndicatorAdmin, PlanIndicatorInline
+from indicators.models import IndicatorValue
+from kernel.admin_base import NumberFormattingAdmin, NumberFormattingInline, count_column, measure_column, rate_column
+from kernel.numbers import format_decimal
+from localities.admin import LocalityAdmin
+from plans.admin import PlanAdmin
+from plans.models import HouseholdFigure
 
 from .models import ReviewEvent, RoleAssignment, TableReview
 from .permissions import Checker, scopes_of
@@ -194,13 +199,36 @@ class ScopedServiceAdmin:
                 obj.pk = saved.pk
 
 
-admin.site.unregister(HouseholdFigure)
-admin.site.unregister(IndicatorValue)
-
-
 @admin.register(HouseholdFigure)
-class ScopedFigureAdmin(ScopedServiceAdmin, HouseholdFigureAdmin, SimpleHistoryAdmin):
+class HouseholdFigureAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHistoryAdmin):
     form = FigureAdminForm
+    list_display = [
+        "locality",
+        "year",
+        "kind",
+        "households_display",
+        "poor_display",
+        "published_rate_display",
+        "computed_rate_display",
+        "reduction_display",
+        "plan",
+    ]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        "plan",
+        "year",
+        "kind",
+        "locality__level",
+        "standard",
+    ]
+    search_fields = ["locality__name", "plan__title", "note"]
+    autocomplete_fields = ["locality", "plan"]
+    list_select_related = ["locality", "plan", "plan__province"]
+    readonly_fields = ["computed_rate_display"]
+    households_display = count_column("households", _("households"))
+    poor_display = count_column("poor_households", _("poor households"))
+    reduction_display = count_column("planned_reduction", _("planned reduction"))
+    published_rate_display = rate_column("published_rate", _("rate as published (%)"))
     identity_fields = ["plan", "locality", "year", "kind"]
     fields = None
     fieldsets = [
@@ -218,6 +246,10 @@ class ScopedFigureAdmin(ScopedServiceAdmin, HouseholdFigureAdmin, SimpleHistoryA
             },
         ),
     ]
+
+    @admin.display(description=_("computed rate (%)"))
+    def computed_rate_display(self, obj):
+        return format_decimal(obj.computed_rate) if obj.pk else ""
 
     def plan_of(self, obj):
         return obj.plan
@@ -238,8 +270,21 @@ class ScopedFigureAdmin(ScopedServiceAdmin, HouseholdFigureAdmin, SimpleHistoryA
 
 
 @admin.register(IndicatorValue)
-class ScopedValueAdmin(ScopedServiceAdmin, IndicatorValueAdmin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHistoryAdmin):
     form = ValueAdminForm
+    list_display = ["plan_indicator", "year", "kind", "qualifier", "value_display", "value_as_written"]
+    list_filter = [
+        ("plan_indicator__plan__province", admin.RelatedOnlyFieldListFilter),
+        "plan_indicator__plan",
+        "year",
+        "kind",
+        "qualifier",
+        "plan_indicator__indicator__dimension",
+    ]
+    search_fields = ["plan_indicator__text", "value_as_written"]
+    autocomplete_fields = ["plan_indicator"]
+    list_select_related = ["plan_indicator"]
+    value_display = measure_column("value", _("value"))
     identity_fields = ["plan_indicator", "year", "kind"]
     fieldsets = [
         (None, {"fields": ["plan_indicator", ("year", "kind")]}),
@@ -263,9 +308,14 @@ class ScopedValueAdmin(ScopedServiceAdmin, IndicatorValueAdmin, SimpleHistoryAdm
         )
 
 
+# --- inlines on the pages of plans, localities and plan indicators ------------------------------------
+
+
 # Inline rows are edited by superusers only, and their saves go through the same service as the
 # figure pages (locks, permissions, history); other staff see them read-only.
-class ReadOnlyForStaffInline:
+class ServiceInline(NumberFormattingInline, admin.TabularInline):
+    extra = 0
+
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser
 
@@ -276,72 +326,77 @@ class ReadOnlyForStaffInline:
         return request.user.is_superuser
 
 
-class ScopedFigureInline(ReadOnlyForStaffInline, HouseholdFigureInline):
-    pass
+class ServiceFormSet(forms.BaseInlineFormSet):
+    """Saves its rows through the write service (called by the admin base's save_formset)."""
 
-
-class ScopedLocalityFigureInline(ReadOnlyForStaffInline, LocalityFigureInline):
-    pass
-
-
-class ScopedValueInline(ReadOnlyForStaffInline, IndicatorValueInline):
-    pass
-
-
-class ServiceFormsetMixin:
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in (HouseholdFigure, IndicatorValue):
-            return super().save_formset(request, form, formset, change)
-        objects = formset.save(commit=False)
-        for obj in formset.deleted_objects:
+    def save_through_service(self, request):
+        objects = self.save(commit=False)
+        for obj in self.deleted_objects:
             obj.delete()
         for obj in objects:
-            if isinstance(obj, HouseholdFigure):
-                edit = FigureEdit(
-                    key=str(obj.pk),
-                    locality=obj.locality,
-                    year=obj.year,
-                    kind=obj.kind,
-                    values={name: getattr(obj, name) for name in FIGURE_VALUE_FIELDS},
-                )
-                result = save_figures(user=request.user, plan=obj.plan, edits=[edit])
-            else:
-                edit = ValueEdit(
-                    key=str(obj.pk),
-                    plan_indicator=obj.plan_indicator,
-                    year=obj.year,
-                    kind=obj.kind,
-                    values={name: getattr(obj, name) for name in INDICATOR_VALUE_FIELDS},
-                )
-                result = save_indicator_values(user=request.user, plan=obj.plan_indicator.plan, edits=[edit])
+            result = self.save_one(request, obj)
             if not result.ok:
                 messages.error(request, " ".join(m for errors in result.errors.values() for m in errors))
-        formset.save_m2m()
+        self.save_m2m()
 
 
-def _replace(inlines, old, new):
-    return [new if inline is old else inline for inline in inlines]
+class FigureFormSet(ServiceFormSet):
+    def save_one(self, request, figure):
+        edit = FigureEdit(
+            key=str(figure.pk),
+            locality=figure.locality,
+            year=figure.year,
+            kind=figure.kind,
+            values={name: getattr(figure, name) for name in FIGURE_VALUE_FIELDS},
+        )
+        return save_figures(user=request.user, plan=figure.plan, edits=[edit])
 
 
-admin.site.unregister(Plan)
+class ValueFormSet(ServiceFormSet):
+    def save_one(self, request, value):
+        edit = ValueEdit(
+            key=str(value.pk),
+            plan_indicator=value.plan_indicator,
+            year=value.year,
+            kind=value.kind,
+            values={name: getattr(value, name) for name in INDICATOR_VALUE_FIELDS},
+        )
+        return save_indicator_values(user=request.user, plan=value.plan_indicator.plan, edits=[edit])
 
 
-@admin.register(Plan)
-class WorkflowPlanAdmin(ServiceFormsetMixin, PlanWithIndicatorsAdmin):
-    inlines = _replace(PlanWithIndicatorsAdmin.inlines, HouseholdFigureInline, ScopedFigureInline)
+class HouseholdFigureInline(ServiceInline):
+    model = HouseholdFigure
+    formset = FigureFormSet
+    fields = [
+        "locality",
+        "year",
+        "kind",
+        "households",
+        "poor_households",
+        "near_poor_households",
+        "published_rate",
+        "computed_rate_display",
+        "planned_reduction",
+    ]
+    readonly_fields = ["computed_rate_display"]
+    autocomplete_fields = ["locality"]
+
+    @admin.display(description=_("computed rate (%)"))
+    def computed_rate_display(self, obj):
+        return format_decimal(obj.computed_rate) if obj.pk else ""
 
 
-admin.site.unregister(Locality)
+class LocalityFigureInline(HouseholdFigureInline):
+    fields = ["plan", *HouseholdFigureInline.fields[1:]]
+    autocomplete_fields = ["plan"]
 
 
-@admin.register(Locality)
-class WorkflowLocalityAdmin(ServiceFormsetMixin, LocalityWithFiguresAdmin):
-    inlines = _replace(LocalityWithFiguresAdmin.inlines, LocalityFigureInline, ScopedLocalityFigureInline)
+class IndicatorValueInline(ServiceInline):
+    model = IndicatorValue
+    formset = ValueFormSet
+    fields = ["year", "kind", "value", "qualifier", "value_as_written", "note"]
 
 
-admin.site.unregister(PlanIndicator)
-
-
-@admin.register(PlanIndicator)
-class WorkflowPlanIndicatorAdmin(ServiceFormsetMixin, PlanIndicatorAdmin):
-    inlines = _replace(PlanIndicatorAdmin.inlines, IndicatorValueInline, ScopedValueInline)
+PlanAdmin.contribute_inline(HouseholdFigureInline, after=PlanIndicatorInline)
+LocalityAdmin.contribute_inline(LocalityFigureInline)
+PlanIndicatorAdmin.contribute_inline(IndicatorValueInline)

@@ -1,8 +1,9 @@
 """The one permission check. Every view, form, import, export and admin page that writes asks here.
 
 `Checker(user, plan)` answers for one plan, loading the user's scopes and the plan's review states
-once, so that a grid or an import of thousands of rows asks without a query per row.
-`check(user, action, obj)` is the one-off form; `require` raises PermissionDenied with the reason.
+once, so that a grid or an import of thousands of rows asks without a query per row; `require` raises
+PermissionDenied with the reason. Whether a user may read a plan is one rule (`Scopes.may_read`), asked
+of one plan by `Checker.can_view` (and `viewable_plan`, the pages' way in) and of many by `visible_plans`.
 """
 
 from dataclasses import dataclass
@@ -10,10 +11,13 @@ from enum import StrEnum
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from localities.models import Locality
-from plans.models import HouseholdFigure, Plan
+from plans.models import Plan
 
 from .models import ReviewState, Role, RoleAssignment, Table, TableReview
 
@@ -49,6 +53,28 @@ class Scopes:
     agencies: frozenset
     read_provinces: frozenset
     reads_everything: bool
+
+    @cached_property
+    def provinces(self) -> frozenset:
+        """Every province the user's roles reach: reviewed or read, and those of their units and agencies."""
+        return self.reviewed_provinces | self.read_provinces | self.unit_provinces
+
+    @cached_property
+    def unit_provinces(self) -> frozenset:
+        """The provinces of the user's own units (districts, communes) and agencies: one query each, when held."""
+        from plans.models import Agency
+
+        provinces = set()
+        if self.localities:
+            for locality in Locality.objects.filter(pk__in=self.localities).select_related("parent"):
+                provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
+        if self.agencies:
+            provinces |= set(Agency.objects.filter(pk__in=self.agencies).values_list("province_id", flat=True))
+        return frozenset(provinces)
+
+    def may_read(self, plan: Plan) -> bool:
+        """The one rule for reading a plan: a public plan, or one within the user's provinces."""
+        return plan.is_public or self.is_admin or self.reads_everything or plan.province_id in self.provinces
 
 
 # The server's operator: a management command run without --user (`import_appendix`) has no account to
@@ -109,33 +135,8 @@ class Checker:
     def is_reviewer(self) -> bool:
         return self.scopes.is_admin or self.plan.province_id in self.scopes.reviewed_provinces
 
-    @cached_property
-    def _scope_locality_provinces(self) -> set[int]:
-        """Provinces of the user's districts and communes (a commune's province is two levels up)."""
-        provinces = set()
-        for locality in Locality.objects.filter(pk__in=self.scopes.localities).select_related("parent"):
-            provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
-        return provinces
-
-    @cached_property
-    def _agency_provinces(self) -> set[int]:
-        from plans.models import Agency
-
-        return set(Agency.objects.filter(pk__in=self.scopes.agencies).values_list("province_id", flat=True))
-
     def can_view(self) -> Decision:
-        s = self.scopes
-        if self.plan.is_public or s.is_admin or s.reads_everything:
-            return ALLOWED
-        province = self.plan.province_id
-        if (
-            province in s.reviewed_provinces
-            or province in s.read_provinces
-            or province in self._scope_locality_provinces
-            or province in self._agency_provinces
-        ):
-            return ALLOWED
-        return Decision(False, _("This plan is not public."))
+        return ALLOWED if self.scopes.may_read(self.plan) else Decision(False, _("This plan is not public."))
 
     # --- review states ------------------------------------------------------------------------------
 
@@ -197,14 +198,10 @@ class Checker:
         """The plan's text, agencies' duties, policy tasks and reporting: reviewers of the province."""
         return ALLOWED if self.is_reviewer else Decision(False, _("Only the province's reviewers change the plan."))
 
-    def editable_localities(self, localities) -> list:
-        return [locality for locality in localities if self.can_edit_figure(locality)]
-
     @property
     def may_edit_anything(self) -> bool:
         """Whether any figure or value of this plan is within the user's scopes (shows the edit buttons)."""
-        province = self.plan.province_id
-        return self.is_reviewer or province in self._scope_locality_provinces or province in self._agency_provinces
+        return self.is_reviewer or self.plan.province_id in self.scopes.unit_provinces
 
     # --- review transitions -------------------------------------------------------------------------
 
@@ -234,35 +231,20 @@ class Checker:
 
 
 def visible_plans(user):
-    """The plans the user may read, as a queryset filter (for lists that span plans)."""
-    from django.db.models import Q
-
-    from plans.models import Agency
-
+    """The plans the user may read, as a queryset (for lists that span plans): the rule of `Scopes.may_read`."""
     s = scopes_of(user)
     if s.is_admin or s.reads_everything:
         return Plan.objects.all()
-    provinces = set(s.reviewed_provinces | s.read_provinces)
-    for locality in Locality.objects.filter(pk__in=s.localities).select_related("parent"):
-        provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
-    provinces |= set(Agency.objects.filter(pk__in=s.agencies).values_list("province_id", flat=True))
-    return Plan.objects.filter(Q(is_public=True) | Q(province__in=provinces))
+    return Plan.objects.filter(Q(is_public=True) | Q(province__in=s.provinces))
 
 
-def check(user, action: Action, obj) -> Decision:
-    """The one-off question: may `user` do `action` to `obj` (a Plan, HouseholdFigure or IndicatorValue)?"""
-    from indicators.models import IndicatorValue, PlanIndicator
-
-    if isinstance(obj, Plan):
-        checker = Checker(user, obj)
-        return checker.can_view() if action == Action.VIEW else checker.can_edit_document()
-    if isinstance(obj, HouseholdFigure):
-        return Checker(user, obj.plan).can_edit_figure(obj.locality)
-    if isinstance(obj, IndicatorValue):
-        return Checker(user, obj.plan_indicator.plan).can_edit_indicator(obj.plan_indicator)
-    if isinstance(obj, PlanIndicator):
-        return Checker(user, obj.plan).can_edit_indicator(obj)
-    raise TypeError(f"No permission rule for {type(obj).__name__}")
+def viewable_plan(user, slug: str) -> Plan:
+    """The plan of a URL, or 404 — also for a plan that is not public and not the user's (a page does not say
+    that a plan it will not show exists)."""
+    plan = get_object_or_404(Plan.objects.select_related("province"), slug=slug)
+    if not Checker(user, plan).can_view():
+        raise Http404
+    return plan
 
 
 def require(decision: Decision) -> None:

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
+from kernel.numbers import format_decimal
 from localities.models import Locality
-from plans.models import AppendixRow, HouseholdFigure, Plan
-from povertyplan.numbers import format_decimal
+from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
 from .models import ReviewEvent, ReviewState, Table, TableReview
 from .permissions import Action, Checker, Decision, require
@@ -438,3 +438,16 @@ def review_transition(
     review.save()
     ReviewEvent.objects.create(review=review, from_state=before, to_state=review.state, comment=comment, user=user)
     return review
+
+
+@transaction.atomic
+def reporting_obligation_mark_reported(
+    *, user, obligation: ReportingObligation, reported_on: datetime.date, note: str = ""
+) -> ReportingObligation:
+    """Record that the report of an obligation was sent: reviewers of the plan's province only."""
+    require(Checker(user, obligation.plan).can_edit_document())
+    obligation.reported_on = reported_on
+    obligation.report_note = note.strip()
+    obligation.full_clean()
+    obligation.save(update_fields=["reported_on", "report_note"])
+    return obligation

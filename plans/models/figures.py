@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from povertyplan.fields import CountField, RateField
-from povertyplan.numbers import compute_rate, format_count
+from kernel.fields import CountField, RateField
+from kernel.numbers import compute_rate, format_count
 
 from .documents import MAX_YEAR, MIN_YEAR
 

@@ -33,22 +33,30 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "localities",
-    "plans",
-    "indicators",
-    "workflow",
-    "reports",
     "simple_history",
     "django_tables2",
-    # The project package is also the site layer: pages, workbooks and seeding that span the apps.
-    "povertyplan",
+    # Our apps, bottom up (docs/architecture.md): each imports only those listed before it.
+    "kernel",  # numbers, fields, text, Vietnamese formats, the admin base
+    "localities",  # the domain: administrative units …
+    "plans",  # … plan documents and their household figures …
+    "indicators",  # … and indicator targets
+    "workflow",  # roles and scopes, the one permission check, the one write service, the change log
+    "plan_tables",  # the reads of a plan's tables that pages, checks, grids and workbooks share
+    "analysis",  # data quality, results against targets, reporting deadlines
+    "reports",  # the read-only pages
+    "editing",  # the editing grids
+    "review",  # the review screen and the change log pages
+    "spreadsheets",  # appendix workbooks: export and import
+    "accounts",  # log-in (throttled)
+    "seeding",  # the seed plans and the national demo data
+    "backup",  # make backup / make restore
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user chose English; see the middleware for why not LocaleMiddleware.
-    "povertyplan.middleware.VietnameseFirstLocaleMiddleware",
+    "kernel.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -56,7 +64,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses a request body larger than any upload the application accepts, before anything reads it.
-    "reports.middleware.RequestSizeLimitMiddleware",
+    "spreadsheets.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -111,13 +119,13 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Log-in throttling (povertyplan.login_throttle): failures per user name and address, and for how long.
+# Log-in throttling (accounts.login_throttle): failures per user name and address, and for how long.
 LOGIN_THROTTLE_FAILURES = 5
 LOGIN_THROTTLE_WINDOW = 15 * 60
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
-# Uploads: the largest request body is checked by reports.middleware before it is read (the limit is the
-# workbook import's, reports.workbooks.files); form fields other than files stay within Django's default,
+# Uploads: the largest request body is checked by spreadsheets.middleware before it is read (the limit is the
+# workbook import's, spreadsheets.files); form fields other than files stay within Django's default,
 # and an uploaded file is kept in memory up to 1 MB, on disk in a temporary file above.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
@@ -131,9 +139,9 @@ USE_I18N = True
 USE_TZ = True
 # Our own format modules: Django's `vi` formats have no NUMBER_GROUPING (so 7540 would not become
 # 7.540) and no DATE_INPUT_FORMATS (so 03/01/2024 would be read month-first).
-FORMAT_MODULE_PATH = ["povertyplan.formats"]
+FORMAT_MODULE_PATH = ["kernel.formats"]
 # Deliberately not USE_THOUSAND_SEPARATOR: it would print years as 2.024. Counts are grouped
-# explicitly where they are shown (povertyplan.numbers.format_count).
+# explicitly where they are shown (kernel.numbers.format_count).
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

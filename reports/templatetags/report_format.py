@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from povertyplan.numbers import format_count, format_decimal, format_measure
+from kernel.numbers import format_count, format_decimal, format_measure
 from reports.tables import format_cell
 
 register = template.Library()

@@ -9,16 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from analysis.deadlines import reporting_deadlines
+from analysis.quality import check_plan
+from kernel.numbers import format_count
 from localities.models import Locality
+from plan_tables import selectors as plan_tables
+from plan_tables.household import Column, HouseholdTable, household_table
 from plans.models import Agency, AppendixKind, Plan
-from povertyplan.numbers import format_count
 from reports import charts, selectors
 from reports.forms import DistrictFilterForm
-from reports.permissions import can_edit_plan, viewable_plan
-from reports.quality import check_plan
 from reports.tables import DistrictTable
-from reports.tables_data import Column, HouseholdTable, household_table
 from workflow.models import ReviewState, Table, TableReview
+from workflow.permissions import Checker, viewable_plan
 
 
 def home(request):
@@ -27,10 +29,10 @@ def home(request):
 
 
 def plan_detail(request, slug):
-    plan = viewable_plan(request, slug)
-    tables = selectors.plan_tables(plan)
-    indicator_table = selectors.indicator_table(plan, tables.indicators)
-    deadlines = selectors.reporting_deadlines(plan)
+    plan = viewable_plan(request.user, slug)
+    tables = plan_tables.plan_tables(plan)
+    indicator_table = plan_tables.indicator_table(plan, tables.indicators)
+    deadlines = reporting_deadlines(plan)
     context = {
         "plan": plan,
         "text": selectors.PlanText(plan, deadlines),  # read only when the page's cached rendering is out of date
@@ -40,7 +42,7 @@ def plan_detail(request, slug):
         "household_tables": tables.household,
         "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
         "finding_count": len(check_plan(plan, tables)),
-        "can_edit": can_edit_plan(request.user, plan),
+        "can_edit": Checker(request.user, plan).may_edit_anything,
         "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
     }
     return render(request, "reports/plan_detail.html", context)
@@ -162,7 +164,7 @@ def _trajectory_charts(table: HouseholdTable):
 
 
 def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
-    appendices = selectors.household_appendices(plan)
+    appendices = plan_tables.household_appendices(plan)
     if code:
         appendices = [a for a in appendices if a.code == code]
     if not appendices:
@@ -171,7 +173,7 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
 
 
 def _district_table(request, slug):
-    plan = viewable_plan(request, slug)
+    plan = viewable_plan(request.user, slug)
     household = _household_table_for(plan, request.GET.get("appendix"))
     form = DistrictFilterForm(request.GET, household)
     columns, rows = form.filtered()
@@ -188,10 +190,10 @@ def district_table(request, slug):
         "household": household,
         "form": form,
         "table": table,
-        "other_appendices": [a for a in selectors.household_appendices(plan) if a.pk != household.appendix.pk],
+        "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
         "rate_chart": _rate_bar_chart(household),
         "trajectory_charts": _trajectory_charts(household),
-        "can_edit": can_edit_plan(request.user, plan),
+        "can_edit": Checker(request.user, plan).may_edit_anything,
         "query": request.GET.urlencode(),
         "reviews": TableReview.objects.filter(plan=plan, table=Table.DISTRICTS)
         .exclude(state=ReviewState.DRAFT)
@@ -222,24 +224,24 @@ def _csv_cell(text: str) -> str:
 
 
 def indicator_table(request, slug):
-    plan = viewable_plan(request, slug)
+    plan = viewable_plan(request.user, slug)
     context = {
         "plan": plan,
-        "indicator_table": selectors.indicator_table(plan),
+        "indicator_table": plan_tables.indicator_table(plan),
         "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
-        "can_edit": can_edit_plan(request.user, plan),
+        "can_edit": Checker(request.user, plan).may_edit_anything,
     }
     return render(request, "reports/indicators.html", context)
 
 
 def task_table(request, slug):
-    plan = viewable_plan(request, slug)
+    plan = viewable_plan(request.user, slug)
     context = {
         "plan": plan,
         "policy_tasks": selectors.policy_tasks(plan),
         "responsibilities": selectors.responsibilities(plan),
         "task_appendices": plan.appendices.filter(kind=AppendixKind.POLICY_TASKS),
-        "deadlines": selectors.reporting_deadlines(plan),
+        "deadlines": reporting_deadlines(plan),
     }
     return render(request, "reports/tasks.html", context)
 

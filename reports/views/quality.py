@@ -1,12 +1,12 @@
 from django.shortcuts import render
 
-from reports.permissions import viewable_plan
-from reports.quality import check_plan, group_findings
+from analysis.quality import check_plan, group_findings
+from workflow.permissions import viewable_plan
 
 
 def quality_report(request, slug):
     """The plan's data-quality findings, grouped by table; public, like the plan itself."""
-    plan = viewable_plan(request, slug)
+    plan = viewable_plan(request.user, slug)
     findings = check_plan(plan)
     return render(
         request,

@@ -67,6 +67,6 @@ def screenshot(page, request):
 def seeded(transactional_db):
     """Live-server tests run outside the rolled-back transaction and the database is flushed after
     each (pytest-django runs them after the others): each one loads the seeds itself."""
-    from povertyplan.seeding import load_seeds
+    from seeding.seeds import load_seeds
 
     load_seeds()

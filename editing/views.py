@@ -1,0 +1,181 @@
+"""The editing grids: a plan's district table (one year and kind at a time) and its indicator values.
+
+GET shows the grid, POST saves it through workflow.services (all or nothing) and redirects back.
+Who may see and change what is asked of workflow.permissions.Checker, the one permission check:
+an unknown plan, or one the user may not read, is a 404; a grid the user's scope does not reach at
+all is a 403, and so is a request that changes a row the user may not edit.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from editing.grids import BatchForm, DistrictGrid, IndicatorGrid, default_year, figure_views
+from indicators.models import ValueKind
+from kernel.numbers import active_separators
+from plan_tables.household import household_table
+from plan_tables.selectors import household_appendices
+from plans.models import FigureKind, Plan
+from workflow.models import Table
+from workflow.permissions import Checker, viewable_plan
+from workflow.services import save_figures, save_indicator_values
+
+
+def _plan_and_checker(request, slug: str) -> tuple[Plan, Checker]:
+    plan = viewable_plan(request.user, slug)
+    return plan, Checker(request.user, plan)
+
+
+def _kind(request, choices) -> str:
+    kind = request.GET.get("kind") or choices[0]
+    if kind not in choices:
+        raise Http404(_("Unknown kind of figure."))
+    return kind
+
+
+def _submit(request, plan: Plan, checker: Checker, grid, kind: str, save):
+    """Save a posted grid with `save` (a workflow service): (batch form, conflict messages, redirect or None).
+
+    The redirect comes when the save went through (or nothing was changed); otherwise the grid carries the
+    messages next to its cells and the page is shown again with the user's entries. Nothing is written
+    unless every changed cell is read and valid; a change to a row the user may not edit (another
+    district's, an approved one) is refused with 403 before anything else is looked at.
+    """
+    grid.require_editable()
+    changed = bool(grid.changed_rows)
+    batch = BatchForm(
+        grid.data,
+        with_source=kind == "result",
+        reason_required=grid.reason_required(),
+        saving=changed,
+    )
+    cells_valid = grid.is_valid()
+    batch_valid = batch.is_valid()
+    if not (cells_valid and batch_valid):
+        grid.check_rows()
+        return batch, [], None
+    if not changed:
+        messages.info(request, _("Nothing was changed, so nothing was saved."))
+        return batch, [], HttpResponseRedirect(request.get_full_path())
+    extra = batch.result_values
+    result = save(
+        user=request.user,
+        plan=plan,
+        edits=grid.edits(extra),
+        reason=batch.cleaned_data.get("reason", "").strip(),
+        checker=checker,
+    )
+    if result.ok:
+        messages.success(
+            request,
+            ngettext("%(count)d figure saved.", "%(count)d figures saved.", result.changed) % {"count": result.changed},
+        )
+        return batch, [], HttpResponseRedirect(request.get_full_path())
+    grid.show_result(result, extra)
+    return batch, [conflict.message for conflict in result.conflicts], None
+
+
+def _separators() -> dict[str, str]:
+    decimal, thousand = active_separators()
+    return {"decimal_separator": decimal, "thousand_separator": thousand}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_districts(request, slug):
+    plan, checker = _plan_and_checker(request, slug)
+    appendices = household_appendices(plan)
+    code = request.GET.get("appendix")
+    chosen = [a for a in appendices if a.code == code] if code else appendices[:1]
+    if not chosen:
+        raise Http404(_("This plan has no district table."))
+    table = household_table(chosen[0])
+    views = figure_views(plan, table)
+    kind = _kind(request, [FigureKind.TARGET, FigureKind.RESULT])
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+    except ValueError:
+        raise Http404(_("Unknown year.")) from None
+    if "kind" not in request.GET and (not views[kind] or (year is not None and year not in views[kind])):
+        kind = FigureKind.RESULT  # a year (or an appendix) with results only
+    if year is None:
+        year = default_year(plan, views[kind])
+    if year not in views[kind]:
+        raise Http404(_("This table has no such year."))
+
+    data = request.POST.copy() if request.method == "POST" else None
+    grid = DistrictGrid(plan=plan, checker=checker, table=table, year=year, kind=kind, data=data)
+    if not grid.entitled:
+        raise PermissionDenied(_("You may not change any figure of this table."))
+
+    conflicts = []
+    if request.method == "POST":
+        batch, conflicts, redirect = _submit(request, plan, checker, grid, kind, save_figures)
+        if redirect is not None:
+            return redirect
+    else:
+        batch = BatchForm(with_source=kind == FigureKind.RESULT)
+
+    base = reverse("editing:districts_edit", args=[plan.slug])
+    appendix_query = f"appendix={table.appendix.code}&" if code else ""
+    context = {
+        "plan": plan,
+        "household": table,
+        "grid": grid,
+        "batch": batch,
+        "conflicts": conflicts,
+        "year": year,
+        "kind": kind,
+        "views": [
+            (view_kind, label, [(y, f"{base}?{appendix_query}kind={view_kind}&year={y}") for y in views[view_kind]])
+            for view_kind, label in ((FigureKind.TARGET, _("Targets")), (FigureKind.RESULT, _("Results")))
+            if views[view_kind]
+        ],
+        "other_appendices": [a for a in appendices if a.pk != table.appendix.pk],
+        "reason_hint": grid.reason_hint,
+        "has_errors": request.method == "POST",
+        "read_url": reverse("reports:districts", args=[plan.slug])
+        + (f"?appendix={table.appendix.code}" if code else ""),
+        **_separators(),
+    }
+    return render(request, "editing/edit_districts.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_indicators(request, slug):
+    plan, checker = _plan_and_checker(request, slug)
+    kind = _kind(request, [ValueKind.TARGET, ValueKind.RESULT])
+    data = request.POST.copy() if request.method == "POST" else None
+    grid = IndicatorGrid(plan=plan, checker=checker, kind=kind, data=data)
+    if not grid.entitled:
+        raise PermissionDenied(_("You may not change any indicator of this plan."))
+
+    conflicts = []
+    if request.method == "POST":
+        batch, conflicts, redirect = _submit(request, plan, checker, grid, kind, save_indicator_values)
+        if redirect is not None:
+            return redirect
+    else:
+        batch = BatchForm(with_source=kind == ValueKind.RESULT)
+
+    review = checker.review(Table.INDICATORS)
+    context = {
+        "plan": plan,
+        "grid": grid,
+        "batch": batch,
+        "conflicts": conflicts,
+        "kind": kind,
+        "review": review,
+        "reason_hint": grid.reason_hint,
+        "has_errors": request.method == "POST",
+        "read_url": reverse("reports:indicators", args=[plan.slug]),
+        **_separators(),
+    }
+    return render(request, "editing/edit_indicators.html", context)

@@ -1,0 +1,208 @@
+"""The appendix tables of a plan as rows and columns of published figures — read once, shown many ways.
+
+The page, the CSV download, the spreadsheet export, the import and the data-quality check all read
+a household appendix through `household_table`, so they agree on which figure sits in which cell.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
+
+from kernel.numbers import compute_rate
+from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
+
+# The appendix column "field" → the HouseholdFigure attribute holding the published figure.
+FIGURE_ATTRIBUTES = {
+    "households": "households",
+    "poor_households": "poor_households",
+    "near_poor_households": "near_poor_households",
+    "planned_reduction": "planned_reduction",
+    "poverty_rate": "published_rate",
+}
+COUNT_FIELDS = {"households", "poor_households", "near_poor_households", "planned_reduction"}
+
+
+class FigureValues(NamedTuple):
+    """A figure's published values, read as plain values: what the cells and the data-quality check need of a
+    HouseholdFigure, at a fraction of the cost of model instances for a national table."""
+
+    households: int | None
+    poor_households: int | None
+    near_poor_households: int | None
+    planned_reduction: int | None
+    published_rate: Decimal | None
+
+    @property
+    def computed_rate(self):
+        return compute_rate(self.poor_households, self.households)
+
+
+_FIGURE_VALUE_FIELDS = FigureValues._fields
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    group: str
+    year: int
+    kind: str  # "result" or "target"
+    field: str  # a key of FIGURE_ATTRIBUTES
+    bold: bool = False
+
+    @property
+    def is_rate(self) -> bool:
+        return self.field == "poverty_rate"
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: used in URLs, CSV headers and form field names."""
+        return f"{self.field}_{self.year}_{self.kind}"
+
+
+@dataclass
+class Row:
+    number: str
+    label: str
+    locality_id: int
+    locality_name: str
+    locality_slug: str
+    is_total: bool
+    cells: list  # one value per column: int, Decimal or None, exactly as stored
+    figures: dict = field(default_factory=dict)  # (year, kind) → HouseholdFigure, or FigureValues
+
+
+@dataclass
+class HouseholdTable:
+    appendix: Appendix
+    columns: list[Column]
+    rows: list[Row]  # the locality rows in published order, without the total
+    total: Row | None  # the published total row, if the appendix prints one
+    computed_total: list  # per column: the sum of the rows (rates recomputed from summed counts)
+    published_order: list[Row] = field(default_factory=list)  # every row, the total where the document prints it
+
+    @property
+    def groups(self) -> list[tuple[str, int]]:
+        """Consecutive column groups as (header, span): the merged header row above the columns."""
+        spans: list[tuple[str, int]] = []
+        for column in self.columns:
+            if spans and spans[-1][0] == column.group:
+                spans[-1] = (column.group, spans[-1][1] + 1)
+            else:
+                spans.append((column.group, 1))
+        return spans
+
+    @property
+    def has_groups(self) -> bool:
+        return any(column.group for column in self.columns)
+
+    @property
+    def total_differs(self) -> list[bool]:
+        """Per column: whether the computed total disagrees with the published one."""
+        if self.total is None:
+            return [False] * len(self.columns)
+        return [
+            computed is not None and published is not None and computed != published
+            for computed, published in zip(self.computed_total, self.total.cells, strict=True)
+        ]
+
+
+def household_columns(appendix: Appendix) -> list[Column]:
+    return [
+        Column(
+            index=index,
+            header=spec["header"],
+            group=spec.get("group", ""),
+            year=spec["year"],
+            kind=spec["kind"],
+            field=spec["field"],
+            bold=bool(spec.get("bold")),
+        )
+        for index, spec in enumerate(appendix.columns)
+    ]
+
+
+def household_table(appendix: Appendix, *, with_figures: bool = True) -> HouseholdTable:
+    """The appendix as published, plus its computed total. Two queries, whatever its size.
+
+    Each row's `figures` holds HouseholdFigure objects, for the readers that change or link them (the import, the
+    editing grid, the results); `with_figures=False` reads the figures as plain values instead (`FigureValues`) —
+    a fifth of the time for a national table — which is all the pages, the export and the data-quality check need.
+    """
+    if appendix.kind != AppendixKind.HOUSEHOLD_FIGURES:
+        raise ValueError(f"Appendix {appendix.code} is not a household table")
+    columns = household_columns(appendix)
+    appendix_rows = list(
+        appendix.rows.order_by("order").values_list(
+            "number", "label", "locality_id", "locality__name", "locality__slug", "is_total", named=True
+        )
+    )
+    # The rows' figures by a join on the appendix, not by a list of ids: a commune table would pass SQLite's
+    # limit of parameters per statement, and the statement stays the same whatever the table's size.
+    # Unordered: they go into dictionaries, and the model's default order (by province, plan, locality name) would
+    # join three tables and sort — half the time of a national table on PostgreSQL.
+    figures = HouseholdFigure.objects.filter(
+        plan_id=appendix.plan_id,
+        locality_id__in=AppendixRow.objects.filter(appendix_id=appendix.pk).values("locality_id"),
+    ).order_by()
+    figures_by_locality: dict[int, dict[tuple[int, str], object]] = defaultdict(dict)
+    if with_figures:
+        for figure in figures:
+            figures_by_locality[figure.locality_id][(figure.year, figure.kind)] = figure
+    else:
+        for values in figures.values_list("locality_id", "year", "kind", *_FIGURE_VALUE_FIELDS):
+            figures_by_locality[values[0]][values[1], values[2]] = FigureValues._make(values[3:])
+    # Per column: the figure it shows and how to read the value off it (attrgetter: the same for a model instance
+    # and a FigureValues tuple, and cheap for the 20.000 cells of a national table).
+    readers = [((column.year, column.kind), attrgetter(FIGURE_ATTRIBUTES[column.field])) for column in columns]
+    rows, total, published_order = [], None, []
+    for appendix_row in appendix_rows:
+        row_figures = figures_by_locality[appendix_row.locality_id]
+        cells = []
+        for key, read in readers:
+            figure = row_figures.get(key)
+            cells.append(None if figure is None else read(figure))
+        row = Row(
+            number=appendix_row.number,
+            label=appendix_row.label,
+            locality_id=appendix_row.locality_id,
+            locality_name=appendix_row.locality__name,
+            locality_slug=appendix_row.locality__slug,
+            is_total=appendix_row.is_total,
+            cells=cells,
+            figures=row_figures,
+        )
+        published_order.append(row)
+        if row.is_total:
+            total = row
+        else:
+            rows.append(row)
+    return HouseholdTable(
+        appendix=appendix,
+        columns=columns,
+        rows=rows,
+        total=total,
+        computed_total=_computed_total(columns, rows),
+        published_order=published_order,
+    )
+
+
+def _computed_total(columns: list[Column], rows: list[Row]) -> list:
+    def column_sum(index: int):
+        values = [row.cells[index] for row in rows]
+        return None if not values or any(v is None for v in values) else sum(values)
+
+    sums = [column_sum(column.index) if column.field in COUNT_FIELDS else None for column in columns]
+    by_field = {(c.year, c.kind, c.field): sums[c.index] for c in columns}
+    totals = []
+    for column in columns:
+        if column.is_rate:
+            poor = by_field.get((column.year, column.kind, "poor_households"))
+            households = by_field.get((column.year, column.kind, "households"))
+            # Without household totals (Thừa Thiên Huế's table) a province rate cannot be derived.
+            totals.append(compute_rate(poor, households))
+        else:
+            totals.append(sums[column.index])
+    return totals

@@ -1,0 +1,368 @@
+"""The one export engine: any appendix, from its layout, as the official spreadsheet.
+
+A sheet reads like the printed appendix — title lines, the attachment note, the multi-row header
+with its merged year groups, STT and label columns, the total row in bold — and prints like it:
+A4 landscape, fitted to the page width, the header repeated on every page. Figures are numbers
+with number formats (never text), so the reader's Excel shows 7.540 and 2,27 in their own locale.
+"""
+
+import math
+from copy import copy
+from io import BytesIO
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analysis.quality import Finding, check_appendices
+from kernel.text import vietnamese_slug
+from plan_tables.selectors import PlanTables, plan_tables
+from plans.models import Appendix, Plan
+
+from .layout import (
+    FONT_NAME,
+    Role,
+    SheetColumn,
+    SheetLayout,
+    SheetRow,
+    appendix_layout,
+    exported_appendices,
+    findings_sheet_name,
+    sheet_names,
+    value_format,
+)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_IDENTIFIER_PREFIX = "povertyplan:"  # core property naming the plan, checked on import
+
+TITLE_SIZE, TABLE_SIZE = 12, 11
+_THIN = Side(style="thin")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# Times New Roman is narrower than the character the column-width unit is measured in.
+_CHARS_PER_WIDTH_UNIT = 1.3
+_POINTS_PER_LINE = {TITLE_SIZE: 16.5, TABLE_SIZE: 15.0}
+DATA_COLUMN_OFFSET = 3  # sheet column of a row's first value: after STT (A) and the label (B)
+
+
+def appendices_to_export(plan: Plan, code: str | None = None, exported: list[Appendix] | None = None) -> list[Appendix]:
+    """The plan's appendices in a workbook, or the one named by `code`; Appendix.DoesNotExist if none.
+
+    `exported`: the plan's `exported_appendices`, when the caller has read them already."""
+    exported = list(exported_appendices(plan)) if exported is None else exported
+    chosen = [appendix for appendix in exported if code is None or appendix.code == code]
+    if not chosen:  # a workbook needs at least one sheet
+        raise Appendix.DoesNotExist(code or plan.slug)
+    return chosen
+
+
+def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
+    """Every exported appendix of the plan, one sheet each (or only the appendix `code`), with findings sheets."""
+    exported = list(exported_appendices(plan))
+    appendices = appendices_to_export(plan, code, exported)
+    names = sheet_names(plan, exported)
+    # Read once, for the sheets and for the data-quality check of the findings sheets.
+    tables = plan_tables(plan, appendices)
+    findings = _findings_by_appendix(tables)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = f"{plan.reference} — {plan.issuer}"
+    workbook.properties.subject = plan.title[:250]
+    workbook.properties.identifier = WORKBOOK_IDENTIFIER_PREFIX + plan.slug
+    workbook.properties.creator = "povertyplan"
+    for appendix in appendices:
+        layout = appendix_layout(appendix, names[appendix.code], tables)
+        write_sheet(workbook.create_sheet(layout.sheet_name), layout)
+        if findings.get(appendix.code):
+            write_findings_sheet(
+                workbook.create_sheet(findings_sheet_name(appendix.code)), layout, findings[appendix.code]
+            )
+    return workbook
+
+
+def save_workbook(plan: Plan, output, code: str | None = None) -> None:
+    """Write the workbook to a path or a binary file object."""
+    workbook = plan_workbook(plan, code)
+    workbook.save(str(output) if isinstance(output, Path) else output)
+
+
+def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
+    buffer = BytesIO()
+    save_workbook(plan, buffer, code)
+    return buffer.getvalue()
+
+
+def workbook_filename(plan: Plan, code: str | None = None) -> str:
+    """An ASCII file name: hung-yen-2023-2025.xlsx, hung-yen-2023-2025-phu-luc-01.xlsx."""
+    if code is None:
+        return f"{plan.slug}.xlsx"
+    name = sheet_names(plan).get(code, code)
+    return f"{plan.slug}-{vietnamese_slug(name) or vietnamese_slug(code)}.xlsx"
+
+
+def _findings_by_appendix(tables: PlanTables) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in check_appendices(tables):
+        if finding.appendix_code:
+            grouped.setdefault(finding.appendix_code, []).append(finding)
+    return grouped
+
+
+# --- the sheet ------------------------------------------------------------------------------------
+
+
+def _put(ws: Worksheet, row: int, column: int, value):
+    """ws.cell(...) for values from the database, which stay what they are (see `_keep_text`)."""
+    return _keep_text(ws.cell(row=row, column=column, value=value), value)
+
+
+def _keep_text(cell: Cell, value) -> Cell:
+    """openpyxl takes any text starting with “=” for a formula, so a stored label such as “=HYPERLINK(…)” would
+    become a live formula in the official's Excel. Text stays text."""
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def _font(*, bold=False, italic=False, size=TABLE_SIZE) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _lines(text, width: float) -> int:
+    """How many lines wrapped text takes in a column `width` wide: row heights are set, not guessed by the reader."""
+    per_line = max(1, int(width * _CHARS_PER_WIDTH_UNIT))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text or "").split("\n"))
+
+
+def _set_height(ws: Worksheet, row: int, lines: float, size: int = TABLE_SIZE) -> None:
+    if lines > 1:
+        ws.row_dimensions[row].height = round(math.ceil(lines) * _POINTS_PER_LINE[size] + 3, 1)
+
+
+def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
+    columns = layout.columns
+    last_letter = get_column_letter(len(columns))
+    total_width = sum(column.width for column in columns)
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+    row = 1
+    for line in layout.title_lines:
+        _write_title(ws, row, line, last_letter, total_width, bold=True)
+        row += 1
+    if layout.note:
+        _write_title(ws, row, layout.note, last_letter, total_width, italic=True)
+    _write_header(ws, layout)
+    row = layout.first_data_row
+    ws.freeze_panes = f"C{row}"  # a coordinate, not ws.cell(): the data rows are appended after the header
+
+    merges, styles = _BlankMerger(ws, layout), _CellStyles(ws, layout.columns)
+    for sheet_row in layout.rows():
+        _write_row(ws, row, sheet_row, layout, styles)
+        merges.feed(row, sheet_row)
+        row += 1
+    merges.close()
+    _print_setup(ws, layout)
+
+
+def _write_title(
+    ws: Worksheet, row: int, text: str, last_letter: str, width: float, *, bold=False, italic=False, size=TITLE_SIZE
+) -> None:
+    cell = _put(ws, row, 1, text)
+    cell.font = _font(bold=bold, italic=italic, size=size)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.merge_cells(f"A{row}:{last_letter}{row}")
+    _set_height(ws, row, _lines(text, width * TABLE_SIZE / size), size)
+
+
+def _header_cell(ws: Worksheet, row: int, column: int, text: str) -> None:
+    cell = _put(ws, row, column, text)
+    cell.font = _font(bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = BORDER
+
+
+def _write_header(ws: Worksheet, layout: SheetLayout) -> None:
+    """One header row, or two where columns are grouped: the group merged across its columns, the rest merged down."""
+    top = layout.header_row
+    columns = layout.columns
+    if not layout.has_groups:
+        for index, column in enumerate(columns, start=1):
+            _header_cell(ws, top, index, column.header)
+        _set_height(ws, top, max(_lines(column.header, column.width) for column in columns))
+        return
+    bottom = top + 1
+    top_lines, bottom_lines = [1.0], [1.0]
+    index = 1
+    while index <= len(columns):
+        column = columns[index - 1]
+        if not column.group:
+            _header_cell(ws, top, index, column.header)
+            _header_cell(ws, bottom, index, None)
+            ws.merge_cells(start_row=top, start_column=index, end_row=bottom, end_column=index)
+            top_lines.append(_lines(column.header, column.width) / 2)
+            index += 1
+            continue
+        span = 1
+        while index + span <= len(columns) and columns[index + span - 1].group == column.group:
+            span += 1
+        for offset in range(span):
+            member = columns[index + offset - 1]
+            _header_cell(ws, top, index + offset, column.group if offset == 0 else None)
+            _header_cell(ws, bottom, index + offset, member.header)
+            bottom_lines.append(_lines(member.header, member.width))
+        if span > 1:
+            ws.merge_cells(start_row=top, start_column=index, end_row=top, end_column=index + span - 1)
+        top_lines.append(_lines(column.group, sum(columns[index + o - 1].width for o in range(span))))
+        index += span
+    _set_height(ws, top, max(top_lines))
+    _set_height(ws, bottom, max(bottom_lines))
+
+
+def _label_value(sheet_row: SheetRow, bold: bool):
+    if not sheet_row.label_lead:
+        return sheet_row.label
+    # The document prints a group heading in bold before the first indicator of the group.
+    lead = InlineFont(rFont=FONT_NAME, sz=TABLE_SIZE, b=True)
+    rest = InlineFont(rFont=FONT_NAME, sz=TABLE_SIZE, b=bold)
+    return CellRichText([TextBlock(lead, sheet_row.label_lead), TextBlock(rest, " " + sheet_row.label)])
+
+
+def _number_value(text: str):
+    # “1”, “2” … are stored as numbers (no “number stored as text” flags); other markings stay text.
+    return int(text) if text.isdigit() else (text or None)
+
+
+def _write_row(ws: Worksheet, row: int, sheet_row: SheetRow, layout: SheetLayout, styles: "_CellStyles") -> None:
+    values = [_number_value(sheet_row.number), _label_value(sheet_row, sheet_row.bold), *sheet_row.values]
+    lines = _lines(sheet_row.full_label, layout.leading[1].width)
+    cells = []
+    for column, value in zip(styles.columns, values, strict=True):
+        if value == "":
+            value = None
+        elif column.role == Role.TEXT and value:
+            lines = max(lines, _lines(value, column.width))
+        style = styles.array(column, sheet_row.bold or column.bold, value)
+        cells.append(_keep_text(Cell(ws, value=value, style_array=style), value))
+    ws.append(cells)  # the row after the last one written: `row`, as the rows are written in order
+    _set_height(ws, row, lines)
+
+
+class _CellStyles:
+    """Each distinct style of a data cell, built once. Setting a font, border and alignment costs openpyxl a hash of
+    each per cell (seconds for a national table), so the cells are created with a built style's array instead —
+    as openpyxl itself copies styles into merged cells."""
+
+    def __init__(self, ws: Worksheet, columns: list[SheetColumn]):
+        self.ws = ws
+        self.columns = columns
+        self.arrays: dict[tuple, StyleArray] = {}
+
+    def array(self, column: SheetColumn, bold: bool, value) -> StyleArray:
+        number_format = ""
+        if column.role == Role.FIGURE:  # a fixed format, or the value's own decimals (indicator measures)
+            number_format = column.number_format or value_format(value)
+        key = (column.role, column.align, bold, number_format)
+        if key not in self.arrays:
+            cell = Cell(self.ws)  # a scratch cell, never placed: it registers the style with the workbook
+            cell.border = BORDER
+            cell.font = _font(bold=bold)
+            if column.role == Role.FIGURE:
+                if number_format:
+                    cell.number_format = number_format
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
+            self.arrays[key] = cell._style
+        return self.arrays[key]
+
+
+class _BlankMerger:
+    """Merges a blank agency cell into the one above while the group (rows without a number) goes on."""
+
+    def __init__(self, ws: Worksheet, layout: SheetLayout):
+        self.ws = ws
+        self.columns = [index for index, column in enumerate(layout.columns, start=1) if column.continues_blank]
+        self.open: dict[int, tuple[int, int]] = {}  # sheet column → (first row, last row)
+
+    def feed(self, row: int, sheet_row: SheetRow) -> None:
+        for index in self.columns:
+            value = sheet_row.values[index - DATA_COLUMN_OFFSET]
+            current = self.open.get(index)
+            if not value and not sheet_row.starts_group and current:
+                self.open[index] = (current[0], row)
+                continue
+            self._merge(index)
+            if value:
+                self.open[index] = (row, row)
+
+    def _merge(self, index: int) -> None:
+        first, last = self.open.pop(index, (0, 0))
+        if last > first:
+            self.ws.merge_cells(start_row=first, start_column=index, end_row=last, end_column=index)
+
+    def close(self) -> None:
+        for index in self.columns:
+            self._merge(index)
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    last_header_row = layout.first_data_row - 1
+    ws.print_title_rows = f"{layout.header_row}:{last_header_row}"
+    ws.oddFooter.center.text = "&P/&N"
+    ws.oddFooter.center.font = FONT_NAME
+
+
+# --- the findings of the data-quality check, next to the table they concern -----------------------
+
+
+def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Finding]) -> None:
+    columns = [
+        SheetColumn(header=_("Row"), role=Role.TEXT, width=22, align="general"),
+        SheetColumn(header=_("Column"), role=Role.TEXT, width=34, align="general"),
+        SheetColumn(header=_("Published"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Computed"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Difference"), role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Finding"), role=Role.TEXT, width=60, align="general"),
+    ]
+    last_letter = get_column_letter(len(columns))
+    total_width = sum(column.width for column in columns)
+    title = _("Data-quality findings: %(table)s") % {"table": layout.sheet_name}
+    _write_title(ws, 1, title, last_letter, total_width, bold=True)
+    note = _("The figures are kept as published; these differences are for review, not corrections.")
+    _write_title(ws, 2, note, last_letter, total_width, italic=True, size=TABLE_SIZE)
+    header_row = 4
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+        _header_cell(ws, header_row, index, column.header)
+    styles = _CellStyles(ws, columns)
+    for row, finding in enumerate(findings, start=header_row + 1):
+        values = [finding.row, finding.column, finding.published, finding.computed, finding.difference, finding.message]
+        lines = 1
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = _put(ws, row, index, value)
+            cell._style = copy(styles.array(column, False, value))
+            if column.role == Role.TEXT:
+                lines = max(lines, _lines(value, column.width))
+        _set_height(ws, row, lines)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"

@@ -1,0 +1,76 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.models import Appendix, Plan
+from spreadsheets.importing import ImportRefused, apply_changes, read_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Check a workbook of a plan's appendices (as export_appendix writes it), print the errors or the changes, "
+        "and save the changes unless --dry-run. Exits with status 1, having written nothing, when it refuses the file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="The plan, e.g. hung-yen-2023-2025.")
+        parser.add_argument("file", type=Path, help="The .xlsx workbook.")
+        parser.add_argument("--appendix", dest="code", help="Only this appendix, by its code (e.g. 01).")
+        parser.add_argument("--dry-run", action="store_true", help="Check and show the changes; write nothing.")
+        parser.add_argument(
+            "--user",
+            dest="username",
+            help="Import as this account: only what it may change, recorded in the history under its name. "
+            "Without it the import runs as the server's operator: any row the review has not locked.",
+        )
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="Why the figures change; kept in the history. Required for a table approved and then reopened.",
+        )
+
+    def handle(self, *args, slug, file, code, dry_run, username, reason, **options):
+        file = Path(file)  # call_command passes keyword options through without their type
+        plan = Plan.objects.filter(slug=slug).first()
+        if plan is None:
+            raise CommandError(f"There is no plan “{slug}”.")
+        user = None
+        if username:
+            user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+            if user is None:
+                raise CommandError(f"There is no account “{username}”.")
+        appendix = None
+        if code is not None:
+            appendix = Appendix.objects.filter(plan=plan, code=code, in_source=True).first()
+            if appendix is None:
+                raise CommandError(f"Plan {slug} has no appendix “{code}”.")
+        try:
+            size = file.stat().st_size
+            with file.open("rb") as source:
+                result = read_workbook(source, size=size, plan=plan, appendix=appendix, user=user)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
+
+        for notice in result.notices:
+            self.stdout.write(f"Note: {notice}")
+        if not result.ok:
+            for problem in result.errors:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{file.name} was refused ({len(result.errors)} errors): nothing was written.")
+        if not result.changes:
+            self.stdout.write(self.style.SUCCESS(f"{file.name} holds the stored figures: nothing to change."))
+            return
+        self.stdout.write(f"{len(result.changes)} changes:")
+        for change in result.changes:
+            self.stdout.write(f"  {change.sheet}, row {change.row}: {change}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        try:
+            count = apply_changes(plan, result.changes, user=user, reason=reason, source=file.name)
+        except ImportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError("The changes were refused: nothing was written.") from refused
+        self.stdout.write(self.style.SUCCESS(f"Saved {count} changes."))
