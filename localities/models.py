@@ -5,7 +5,6 @@ Units are created, renamed, upgraded, merged and abolished (Thừa Thiên Huế 
 history is never rewritten: a change is a new unit plus a succession record.
 """
 
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,11 +54,6 @@ class LocalityQuerySet(models.QuerySet):
 
     def districts(self):
         return self.filter(level=Level.DISTRICT)
-
-    def valid_on(self, day: datetime.date):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
 
 
 class Locality(models.Model):
@@ -137,9 +131,6 @@ class Locality(models.Model):
             errors["valid_to"] = _("The end of validity cannot be before its start.")
         if errors:
             raise ValidationError(errors)
-
-    def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def province(self) -> "Locality":

@@ -90,7 +90,3 @@ def value_for(plan_indicator, column):
             return format_measure(value.value)
     return ""
 
-
-@register.filter
-def qualifier_word(qualifier):
-    return QUALIFIER_WORDS.get(qualifier, "")
