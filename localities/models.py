@@ -5,11 +5,11 @@ Units are created, renamed, upgraded, merged and abolished (Thừa Thiên Huế 
 history is never rewritten: a change is a new unit plus a succession record.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -105,7 +105,8 @@ class Locality(models.Model):
         # A unit created by a reform often keeps an old name (Tỉnh Hưng Yên from 01/07/2025): its
         # start date tells the two apart in every list.
         if self.valid_from:
-            return _("%(name)s (from %(date)s)") % {"name": self.name, "date": self.valid_from.strftime("%d/%m/%Y")}
+            date = date_format(self.valid_from, "SHORT_DATE_FORMAT")
+            return _("%(name)s (from %(date)s)") % {"name": self.name, "date": date}
         return self.name
 
     def save(self, *args, **kwargs):

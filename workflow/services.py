@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import format_decimal
+from kernel.numbers import format_count, format_decimal
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
@@ -43,7 +44,7 @@ class Conflict:
     @property
     def message(self) -> str:
         values = ", ".join(f"{name}: {value}" for name, value in self.their_values.items())
-        when = timezone.localtime(self.their_time).strftime("%d/%m/%Y %H:%M") if self.their_time else "?"
+        when = date_format(timezone.localtime(self.their_time), "SHORT_DATETIME_FORMAT") if self.their_time else "?"
         where = {"label": self.label, "user": self.their_user, "time": when, "values": values}
         if self.stored:
             return (
@@ -148,7 +149,7 @@ def _last_change(obj) -> tuple[str, datetime.datetime | None]:
 def _display(value) -> str:
     if value is None or value == "":
         return "—"
-    return format_decimal(value, 2) if not isinstance(value, int) else f"{value:,}".replace(",", ".")
+    return format_count(value) if isinstance(value, int) else format_decimal(value, 2)
 
 
 def _outdated(obj, edit: FigureEdit | ValueEdit) -> dict | None:
