@@ -1,9 +1,9 @@
 """HTML read as a tree (the standard library's html.parser), so that tests find elements rather than cut strings.
 
-    page = parse(response.content.decode())
-    body = page.find("tbody")
-    names = [a.text for a in body.find_all("a") if a["href"].startswith("/localities/")]
-    chart = page.find("svg", aria_labelledby="rates-01-title")
+page = parse(response.content.decode())
+body = page.find("tbody")
+names = [a.text for a in body.find_all("a") if a["href"].startswith("/localities/")]
+chart = page.find("svg", aria_labelledby="rates-01-title rates-01-desc")
 """
 
 from __future__ import annotations
