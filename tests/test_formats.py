@@ -13,11 +13,7 @@ from kernel.numbers import ENGLISH, VIETNAMESE, NumberFormatError, format_count,
 from kernel.text import normalize, vietnamese_slug
 from plans.models import HouseholdFigure
 
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 @pytest.mark.parametrize(
@@ -37,11 +33,18 @@ def test_vietnamese_numbers_are_read_as_written(typed, expected):
     assert parse_number(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["2.27", "7,540.5", "1.2", "abc", "", "2,,27", "1.23.456"])
-def test_ambiguous_or_broken_numbers_are_refused_with_a_vietnamese_message(typed):
+@pytest.mark.parametrize("typed", ["2.27", "7,540.5", "1.2", "abc", "2,,27", "1.23.456"])
+def test_ambiguous_or_broken_numbers_are_refused_with_a_vietnamese_message_showing_the_way_to_write_them(typed):
     with pytest.raises(NumberFormatError) as error:
         parse_number(typed)
-    assert any(word in str(error.value) for word in ("không phải", "Cần nhập"))
+    assert str(error.value).startswith(f"“{typed}” không phải là số viết theo dạng 7.540 hoặc 2,27")
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_number_is_refused_with_a_vietnamese_message(typed):
+    with pytest.raises(NumberFormatError) as error:
+        parse_number(typed)
+    assert str(error.value) == "Cần nhập một số."
 
 
 def test_english_interface_reads_english_numbers():

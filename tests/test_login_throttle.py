@@ -1,13 +1,13 @@
 """Log-in throttling: five failures per user name and address, then a pause; a success clears the count."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+from .factories import PASSWORD, UserFactory
 
-PASSWORD = "mat-khau-dung-2024"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
+
 LOGIN = reverse("login")
 ADMIN_LOGIN = reverse("admin:login")
 
@@ -21,7 +21,7 @@ def clean_cache():
 
 @pytest.fixture
 def official():
-    return get_user_model().objects.create_user("phucu", password=PASSWORD)
+    return UserFactory(username="phucu")
 
 
 def attempt(client, password, username="phucu", address="10.0.0.1", url=LOGIN):
@@ -40,7 +40,7 @@ def test_five_failures_block_the_user_name_from_that_address_even_with_the_right
     assert response.status_code == 200
     assert error_codes(response) == {"too_many_attempts"}
     assert "_auth_user_id" not in client.session
-    assert "15" in response.content.decode()  # the wait is said in minutes
+    assert "hãy chờ 15 phút rồi thử lại" in response.content.decode()  # the wait is said in minutes
 
 
 def test_the_block_concerns_one_user_name_and_one_address(client, official):
@@ -48,7 +48,7 @@ def test_the_block_concerns_one_user_name_and_one_address(client, official):
         attempt(client, "sai-mat-khau")
     assert attempt(client, PASSWORD, address="10.0.0.2").status_code == 302  # another address
     client.logout()
-    get_user_model().objects.create_user("aluoi", password=PASSWORD)
+    UserFactory(username="aluoi")
     assert attempt(client, PASSWORD, username="aluoi").status_code == 302  # another user name
 
 
@@ -77,11 +77,10 @@ def test_the_block_ends_when_the_window_has_passed(client, official, settings):
     assert attempt(client, PASSWORD).status_code == 302
 
 
-def test_the_admin_log_in_is_throttled_too(client):
-    get_user_model().objects.create_superuser("quantri", "qt@example.org", PASSWORD)
+def test_the_admin_log_in_is_throttled_too(client, superuser):
     for _ in range(5):
-        attempt(client, "sai-mat-khau", username="quantri", url=ADMIN_LOGIN)
-    response = attempt(client, PASSWORD, username="quantri", url=ADMIN_LOGIN)
+        attempt(client, "sai-mat-khau", username=superuser.username, url=ADMIN_LOGIN)
+    response = attempt(client, PASSWORD, username=superuser.username, url=ADMIN_LOGIN)
     assert response.status_code == 200
     assert error_codes(response) == {"too_many_attempts"}
 
@@ -99,3 +98,8 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, official, s
         LOGIN, {"username": "phucu", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8"
     )
     assert other_client.status_code == 302  # the proxy's address is not the client's
+    client.logout()
+    same_client = client.post(
+        LOGIN, {"username": "phucu", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    assert error_codes(same_client) == {"too_many_attempts"}  # the last forwarded address is the client's

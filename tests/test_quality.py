@@ -1,4 +1,8 @@
-"""The data-quality check: rates, remaining poor households, totals and target directions, never corrected."""
+"""The data-quality check: rates, remaining poor households, totals and target directions, never corrected.
+
+The rules are tested on plans built here (tests/factories.py) with planted errors; the tests under "Seed fidelity"
+show the findings of the two seed documents as published (Hưng Yên's total, its rising underweight target).
+"""
 
 from decimal import Decimal
 from io import StringIO
@@ -8,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from analysis.quality import (
     RATE_FROM_COUNTS,
@@ -19,23 +22,30 @@ from analysis.quality import (
     check_plan,
     group_findings,
 )
-from indicators.models import Indicator, IndicatorValue, PlanIndicator
-from localities.models import Locality
-from plans.models import Appendix, AppendixRow, HouseholdFigure, Plan
+from indicators.models import Direction
+from plans.models import HouseholdFigure, Plan
 
-pytestmark = pytest.mark.django_db
+from .factories import (
+    AppendixRowFactory,
+    DistrictFactory,
+    HouseholdAppendixFactory,
+    HouseholdFigureFactory,
+    IndicatorAppendixFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    PlanFactory,
+    PlanIndicatorFactory,
+    ProvinceFactory,
+)
+from .helpers_a_html import parse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
 TTH, HY = "thua-thien-hue-2024", "hung-yen-2023-2025"
 HY_PHU_LUC_02 = (
     "Phụ lục 02: Bảng dự kiến chỉ tiêu giải quyết mức độ thiếu hụt các dịch vụ xã hội cơ bản đến năm 2025 "
     "trên địa bàn tỉnh Hưng Yên"
 )
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
 
 
 def summary(findings):
@@ -74,28 +84,19 @@ BROKEN = [
 ]
 
 
-def build_plan(slug: str, rows, *, first_year=2024, last_year=2025) -> Plan:
-    """A province with one district per row but the last (its total row), and a household appendix."""
-    province = Locality.objects.create(kind="province", name=f"Tỉnh {slug}", slug=slug)
-    plan = Plan.objects.create(
-        province=province,
-        slug=slug,
-        title=f"Kế hoạch thử {slug}",
-        issuer="UBND tỉnh",
-        first_year=first_year,
-        last_year=last_year,
-    )
-    appendix = Appendix.objects.create(
-        plan=plan, code="01", order=0, kind="household_figures", title="Phụ lục 01\nDỰ KIẾN", columns=COLUMNS
-    )
+def build_plan(slug: str, rows, *, first_year=2024, last_year=2025, total_first=False) -> Plan:
+    """A province with one district per row but the total row (the last, or the first if `total_first`), and a
+    household appendix."""
+    province = ProvinceFactory(name=f"Tỉnh {slug}", slug=slug)
+    plan = PlanFactory(province=province, slug=slug, first_year=first_year, last_year=last_year)
+    appendix = HouseholdAppendixFactory(plan=plan, code="01", order=0, title="Phụ lục 01\nDỰ KIẾN", columns=COLUMNS)
+    if total_first:
+        rows = [rows[-1], *rows[:-1]]
+    total_index = 0 if total_first else len(rows) - 1
     for order, (label, values) in enumerate(rows):
-        is_total = order == len(rows) - 1
-        locality = (
-            province
-            if is_total
-            else Locality.objects.create(kind="rural_district", name=label, slug=f"{slug}-{order}", parent=province)
-        )
-        AppendixRow.objects.create(
+        is_total = order == total_index
+        locality = province if is_total else DistrictFactory(name=label, slug=f"{slug}-{order}", parent=province)
+        AppendixRowFactory(
             appendix=appendix,
             locality=locality,
             order=order,
@@ -104,7 +105,7 @@ def build_plan(slug: str, rows, *, first_year=2024, last_year=2025) -> Plan:
             is_total=is_total,
         )
         households_2023, poor_2023, rate_2023, reduction, households_2024, poor_2024, rate_2024 = values
-        HouseholdFigure.objects.create(
+        HouseholdFigureFactory(
             plan=plan,
             locality=locality,
             year=2023,
@@ -113,7 +114,7 @@ def build_plan(slug: str, rows, *, first_year=2024, last_year=2025) -> Plan:
             poor_households=poor_2023,
             published_rate=Decimal(rate_2023),
         )
-        HouseholdFigure.objects.create(
+        HouseholdFigureFactory(
             plan=plan,
             locality=locality,
             year=2024,
@@ -131,25 +132,31 @@ def many_districts(count: int):
     return [*rows, ("Toàn tỉnh", (1_000 * count, 50 * count, "5.00", 10 * count, 1_000 * count, 40 * count, "4.00"))]
 
 
-def add_indicator(plan, code, values, *, order=0, appendix=None, text=None):
-    plan_indicator = PlanIndicator.objects.create(
+SHOULD_FALL, SHOULD_RISE = Direction.DECREASE, Direction.INCREASE
+
+
+def add_indicator(plan, direction, values, *, order=0, appendix=None, text=None):
+    """An indicator of the plan that should rise or fall, with (year, kind, value, qualifier) values."""
+    plan_indicator = PlanIndicatorFactory(
         plan=plan,
-        indicator=Indicator.objects.get(code=code),
+        indicator=IndicatorFactory(direction=direction),
         appendix=appendix,
         order=order,
-        text=text or code,
+        **({"text": text} if text else {}),
     )
     for year, kind, value, qualifier in values:
-        IndicatorValue.objects.create(
+        IndicatorValueFactory(
             plan_indicator=plan_indicator, year=year, kind=kind, value=Decimal(value), qualifier=qualifier
         )
     return plan_indicator
 
 
-# The seed plans ---------------------------------------------------------------------------------------
+# Seed fidelity: the findings of the two seed documents as published ---------------------------------
 
 
 def test_hung_yen_gives_the_2024_total_and_the_rising_underweight_target():
+    """Seed fidelity: the published total of 2024 is 9 short of its rows, and one target rises against its
+    indicator's direction."""
     findings = check_plan(Plan.objects.get(slug=HY))
     assert summary(findings) == [
         (TOTAL_IS_SUM, "Phụ lục 01", "Tổng cộng", "Năm 2024 — Tổng số hộ nghèo", 2954, 2963, -9),
@@ -167,46 +174,27 @@ def test_hung_yen_gives_the_2024_total_and_the_rising_underweight_target():
 
 
 def test_hung_yen_total_finding_reads_as_a_vietnamese_sentence():
+    """Seed fidelity: Hưng Yên's total finding, in the document's numbers."""
     total = check_plan(Plan.objects.get(slug=HY))[0]
     assert (total.published_text, total.computed_text, total.difference_text) == ("2.954", "2.963", "-9")
     assert "2.954" in total.message and "2.963" in total.message and "-9" in total.message
 
 
 def test_hung_yen_rates_all_agree_with_their_counts_even_the_1_2_printed_for_kim_dong():
+    """Seed fidelity: every rate Hưng Yên publishes follows from its counts."""
     rules = {f.rule for f in check_plan(Plan.objects.get(slug=HY))}
     assert not rules & {RATE_FROM_COUNTS, TOTAL_RATE_FROM_SUMS}
 
 
 def test_hung_yen_falling_stunting_and_rising_coverage_targets_are_not_findings():
+    """Seed fidelity: the targets of Hưng Yên that move the right way are not findings."""
     rows = {f.row for f in check_plan(Plan.objects.get(slug=HY)) if f.rule == TARGET_DIRECTION}
     assert rows == {"+ Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng cân nặng theo tuổi"}
 
 
 def test_thua_thien_hue_is_clean_its_remaining_counts_and_totals_add_up():
+    """Seed fidelity: Thừa Thiên Huế's appendix adds up."""
     assert check_plan(Plan.objects.get(slug=TTH)) == []
-
-
-def test_checking_never_changes_a_published_figure():
-    plan = Plan.objects.get(slug=HY)
-    check_plan(plan)
-    total = HouseholdFigure.objects.get(plan=plan, locality__slug="hung-yen", year=2024, kind="target")
-    assert total.poor_households == 2954
-
-
-def test_findings_follow_the_published_row_order_with_the_total_printed_first():
-    # Thừa Thiên Huế prints "Toàn tỉnh" above its districts.
-    plan = Plan.objects.get(slug=TTH)
-    HouseholdFigure.objects.filter(plan=plan, locality__slug="thua-thien-hue", year=2024).update(poor_households=5950)
-    HouseholdFigure.objects.filter(plan=plan, locality__slug="thua-thien-hue-a-luoi", year=2024).update(
-        planned_reduction=1190
-    )
-    column = "Tổng số hộ nghèo còn lại năm 2024 (Phân đầu)"
-    assert summary(check_plan(plan)) == [
-        (TOTAL_IS_SUM, "Phụ lục", "Toàn tỉnh", "Số hộ nghèo giảm năm 2024 (Phân đầu)", 1595, 1589, 6),
-        (REMAINING_POOR, "Phụ lục", "Toàn tỉnh", column, 5950, 5945, 5),
-        (TOTAL_IS_SUM, "Phụ lục", "Toàn tỉnh", column, 5950, 5945, 5),
-        (REMAINING_POOR, "Phụ lục", "Huyện A Lưới", column, 2289, 2295, -6),
-    ]
 
 
 # A plan built here, with planted errors ---------------------------------------------------------------
@@ -238,6 +226,40 @@ def test_planted_errors_are_each_found_on_their_row_and_column():
 
 def test_the_consistent_plan_has_no_findings_and_1_2_equals_1_20():
     assert check_plan(build_plan("ke-hoach-dung", CONSISTENT)) == []
+
+
+def test_checking_never_changes_a_published_figure():
+    plan = build_plan("ke-hoach-loi", BROKEN)
+    before = sorted(
+        HouseholdFigure.objects.filter(plan=plan).values_list(
+            "pk", "households", "poor_households", "published_rate", "planned_reduction", "version"
+        )
+    )
+    assert check_plan(plan)
+    after = sorted(
+        HouseholdFigure.objects.filter(plan=plan).values_list(
+            "pk", "households", "poor_households", "published_rate", "planned_reduction", "version"
+        )
+    )
+    assert after == before
+
+
+def test_findings_follow_the_published_row_order_with_the_total_printed_first():
+    """As Thừa Thiên Huế prints “Toàn tỉnh” above its districts. No household counts: no rate is checked."""
+    rows = [
+        (label, (None, poor, rate, cut, None, left, rate_2024))
+        for label, (_h, poor, rate, cut, _h2, left, rate_2024) in CONSISTENT
+    ]
+    plan = build_plan("ke-hoach-tong-truoc", rows, total_first=True)
+    HouseholdFigure.objects.filter(plan=plan, locality=plan.province, year=2024).update(poor_households=655)
+    HouseholdFigure.objects.filter(plan=plan, locality__name="Huyện C", year=2024).update(planned_reduction=45)
+    poor = "Năm 2024 — Tổng số hộ nghèo"
+    assert summary(check_plan(plan)) == [
+        (TOTAL_IS_SUM, "Phụ lục 01", "Toàn tỉnh", "Năm 2024 — Số hộ nghèo giảm", 220, 215, 5),
+        (REMAINING_POOR, "Phụ lục 01", "Toàn tỉnh", poor, 655, 650, 5),
+        (TOTAL_IS_SUM, "Phụ lục 01", "Toàn tỉnh", poor, 655, 650, 5),
+        (REMAINING_POOR, "Phụ lục 01", "Huyện C", poor, 200, 205, -5),
+    ]
 
 
 def test_a_total_rate_that_does_not_follow_from_the_counts_is_found_twice():
@@ -292,7 +314,7 @@ def test_targets_moving_against_the_direction_are_found_and_reduce_by_at_least_i
     plan = build_plan("ke-hoach-chi-tieu", CONSISTENT, first_year=2023, last_year=2025)
     add_indicator(
         plan,
-        "underweight-children",  # should fall
+        SHOULD_FALL,  # underweight children
         [
             (2022, "baseline", "9.7", "exactly"),
             (2023, "target", "9.8", "exactly"),
@@ -305,14 +327,14 @@ def test_targets_moving_against_the_direction_are_found_and_reduce_by_at_least_i
     )
     add_indicator(
         plan,
-        "clean-water",  # should rise
+        SHOULD_RISE,  # clean water
         [(2023, "baseline", "80", "exactly"), (2024, "target", "78.5", "exactly"), (2025, "target", "78.5", "exactly")],
         order=1,
         text="Nước sạch",
     )
     add_indicator(
         plan,
-        "poverty-rate-ethnic-minority",  # a change, not a level
+        SHOULD_FALL,  # the poverty rate of ethnic minorities, given as a change, not a level
         [
             (2023, "baseline", "10", "exactly"),
             (2024, "target", "3", "reduce_by_at_least"),
@@ -331,12 +353,10 @@ def test_targets_moving_against_the_direction_are_found_and_reduce_by_at_least_i
 
 def test_indicator_findings_sit_under_their_appendix_heading():
     plan = build_plan("ke-hoach-phu-luc-chi-tieu", CONSISTENT, first_year=2023, last_year=2025)
-    appendix = Appendix.objects.create(
-        plan=plan, code="02", order=1, kind="indicator_targets", title="Phụ lục 02\nCHỈ TIÊU", columns=[]
-    )
+    appendix = IndicatorAppendixFactory(plan=plan, code="02", order=1, title="Phụ lục 02\nCHỈ TIÊU", columns=[])
     add_indicator(
         plan,
-        "stunted-children",
+        SHOULD_FALL,  # stunted children
         [(2022, "baseline", "20", "exactly"), (2023, "target", "21", "exactly")],
         appendix=appendix,
     )
@@ -345,8 +365,13 @@ def test_indicator_findings_sit_under_their_appendix_heading():
 
 
 def test_findings_are_grouped_by_table_in_order():
-    groups = group_findings(check_plan(Plan.objects.get(slug=HY)))
-    assert [(table, len(findings)) for table, findings in groups] == [("Phụ lục 01", 1), (HY_PHU_LUC_02, 1)]
+    plan = build_plan("ke-hoach-nhom", BROKEN, first_year=2023, last_year=2025)
+    appendix = IndicatorAppendixFactory(plan=plan, code="02", order=1, title="Phụ lục 02\nCHỈ TIÊU", columns=[])
+    add_indicator(
+        plan, SHOULD_FALL, [(2022, "baseline", "20", "exactly"), (2023, "target", "21", "exactly")], appendix=appendix
+    )
+    groups = group_findings(check_plan(plan))
+    assert [(table, len(findings)) for table, findings in groups] == [("Phụ lục 01", 4), ("Phụ lục 02", 1)]
 
 
 # Queries ----------------------------------------------------------------------------------------------
@@ -354,12 +379,12 @@ def test_findings_are_grouped_by_table_in_order():
 
 def test_the_check_needs_the_same_few_queries_for_3_or_40_districts(django_assert_max_num_queries):
     small = build_plan("ke-hoach-nho", CONSISTENT)
-    add_indicator(small, "clean-water", [(2023, "baseline", "80", "exactly"), (2024, "target", "85", "exactly")])
+    add_indicator(small, SHOULD_RISE, [(2023, "baseline", "80", "exactly"), (2024, "target", "85", "exactly")])
     large = build_plan("ke-hoach-lon", many_districts(40), first_year=2023, last_year=2030)
-    for order, code in enumerate(["clean-water", "sanitary-latrines", "underweight-children", "stunted-children"]):
+    for order, direction in enumerate([SHOULD_RISE, SHOULD_RISE, SHOULD_FALL, SHOULD_FALL]):
         add_indicator(
             large,
-            code,
+            direction,
             [(year, "target", str(50 + year - 2023), "exactly") for year in range(2023, 2031)],
             order=order,
         )
@@ -374,20 +399,28 @@ def test_the_check_needs_the_same_few_queries_for_3_or_40_districts(django_asser
 # The page ---------------------------------------------------------------------------------------------
 
 
-def test_the_quality_page_is_public_and_shows_the_hung_yen_total_the_vietnamese_way(client):
-    response = client.get(reverse("reports:quality", args=[HY]))
+def test_the_quality_page_is_public_and_shows_the_findings_the_vietnamese_way(client):
+    plan = build_plan("ke-hoach-loi", BROKEN)
+    response = client.get(reverse("reports:quality", args=[plan.slug]))
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "2.954" in page and "2.963" in page
-    assert "Phụ lục 01" in page and "Tổng cộng" in page and "9,8" in page
-    assert reverse("reports:plan", args=[HY]) in page and reverse("reports:home") in page
-    assert 'class="badge warn"' in page
+    assert summary(response.context["findings"]) == summary(check_plan(plan))
+    page = parse(response.content.decode())
+    text = page.text
+    assert "35.305" in text and "35.350" in text and "2,05" in text and "2,50" in text
+    assert "Phụ lục 01" in text and "Toàn tỉnh" in text and "Huyện B" in text
+    links = {link["href"] for link in page.find_all("a")}
+    assert {reverse("reports:plan", args=[plan.slug]), reverse("reports:home")} <= links
+    assert page.find("span", class_="badge").text == "4 phát hiện"
+    assert "warn" in page.find("span", class_="badge")["class"].split()
 
 
 def test_the_quality_page_of_a_clean_plan_says_so(client):
-    response = client.get(reverse("reports:quality", args=[TTH]))
+    plan = build_plan("ke-hoach-sach", CONSISTENT)
+    response = client.get(reverse("reports:quality", args=[plan.slug]))
     assert response.status_code == 200
-    assert 'class="badge ok"' in response.content.decode()
+    badge = parse(response.content.decode()).find("span", class_="badge")
+    assert badge["class"] == "badge ok"
+    assert badge.text == "Không có phát hiện nào: mọi số liệu kiểm tra được đều khớp."
     assert response.context["findings"] == []
 
 
@@ -399,22 +432,27 @@ def test_the_quality_page_of_an_unknown_plan_is_404(client):
 
 
 def test_the_command_prints_the_findings_and_exits_1_when_there_are_some():
+    build_plan("ke-hoach-loi", BROKEN)
     out = StringIO()
     with pytest.raises(SystemExit) as exit_info:
-        call_command("check_plan_data", HY, stdout=out)
+        call_command("check_plan_data", "ke-hoach-loi", stdout=out)
     assert exit_info.value.code == 1
+    lines = out.getvalue().strip().splitlines()
+    assert "Phụ lục 01 | Toàn tỉnh | Năm 2024 — Tổng số hộ dân cư" in lines
+    assert "Phụ lục 01 | Huyện B | Kết quả năm 2023 — Tỷ lệ hộ nghèo (%)" in lines
     output = out.getvalue()
-    assert "Phụ lục 01" in output and "Tổng cộng" in output and "Năm 2024 — Tổng số hộ nghèo" in output
-    assert "2.954" in output and "2.963" in output and "-9" in output
-    assert "9,8" in output and "9,7" in output
-    assert "2" in output.strip().splitlines()[-1]  # the summary line counts them
+    assert "35.305" in output and "35.350" in output and "-45" in output
+    assert "2,05" in output and "2,50" in output and "-0,45" in output
+    assert lines[-1] == "4 phát hiện."  # the summary line counts them
 
 
 def test_the_command_exits_0_for_a_consistent_plan():
     build_plan("ke-hoach-sach", CONSISTENT)
     out = StringIO()
     call_command("check_plan_data", "ke-hoach-sach", stdout=out)  # no SystemExit: status 0
-    assert out.getvalue().strip()
+    lines = out.getvalue().strip().splitlines()
+    assert lines[-1] == "Không có phát hiện nào: mọi số liệu kiểm tra được đều khớp."
+    assert " | " not in out.getvalue()  # no finding printed
 
 
 def test_the_command_refuses_an_unknown_plan():

@@ -1,4 +1,7 @@
-"""Rates computed from counts agree with the published rates wherever both exist."""
+"""Rates computed from counts, and the rate a figure shows: computed where its counts are known, published otherwise.
+
+The rule tests build their figures with the factories; one seed-fidelity test checks the seed plans' published
+rates against their counts."""
 
 from decimal import Decimal
 
@@ -6,6 +9,8 @@ import pytest
 
 from kernel.numbers import compute_rate
 from plans.models import HouseholdFigure
+
+from .factories import HouseholdFigureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +23,7 @@ def test_rates_are_rounded_half_up_to_two_decimals():
 
 
 def test_computed_rates_equal_the_published_rates_wherever_both_exist():
+    """Seed fidelity: every rate the seed plans publish beside its counts is the rate of those counts."""
     both = HouseholdFigure.objects.filter(households__isnull=False, published_rate__isnull=False)
     assert both.count() == 55  # every cell of Hưng Yên's Phụ lục 01
     mismatches = [(f, f.computed_rate, f.published_rate) for f in both if f.computed_rate != f.published_rate]
@@ -25,12 +31,17 @@ def test_computed_rates_equal_the_published_rates_wherever_both_exist():
 
 
 def test_the_rate_falls_back_to_the_published_one_where_households_are_unknown():
-    hue = HouseholdFigure.objects.get(plan__slug="thua-thien-hue-2024", locality__name="Thành phố Huế", year=2024)
-    assert hue.households is None and hue.computed_rate is None
-    assert hue.poverty_rate == Decimal("0.56")
+    figure = HouseholdFigureFactory(households=None, poor_households=2289, published_rate=Decimal("0.56"))
+    assert figure.computed_rate is None
+    assert figure.poverty_rate == Decimal("0.56")
 
 
 def test_the_rate_is_computed_where_households_are_known():
-    kim_dong = HouseholdFigure.objects.get(plan__slug="hung-yen-2023-2025", locality__name="Huyện Kim Động", year=2023)
-    assert kim_dong.published_rate == Decimal("1.2")  # printed "1,2"
-    assert kim_dong.poverty_rate == Decimal("1.20")
+    figure = HouseholdFigureFactory(households=40820, poor_households=490, published_rate=Decimal("1.2"))  # "1,2"
+    assert figure.computed_rate == Decimal("1.20")
+    assert figure.poverty_rate == Decimal("1.20")
+
+
+def test_a_computed_rate_is_shown_even_where_none_was_published():
+    figure = HouseholdFigureFactory(households=800, poor_households=1, published_rate=None)
+    assert figure.poverty_rate == Decimal("0.13")

@@ -1,4 +1,9 @@
-"""Appendix workbooks: every published figure in its row and column, as a number, in the official layout."""
+"""Appendix workbooks: every published figure in its row and column, as a number, in the official layout.
+
+Seed fidelity: the tests of the sheets export the two seed plans, because what they show is that a workbook holds
+each figure of the published appendices (tests/sources.py) in the documents' own layout. The rules of the
+downloads and of the command (names, 404s, read-only, the plan's visibility) are tested on a plan built here.
+"""
 
 from decimal import Decimal
 from io import StringIO
@@ -9,11 +14,10 @@ from django.urls import reverse
 
 from analysis.quality import Finding
 from kernel.numbers import VIETNAMESE, parse_number
-from plans.models import Plan
 from spreadsheets.layout import COUNT_FORMAT, RATE_FORMAT
 
 from . import sources
-from .factories import make_household_plan
+from .factories import AppendixFactory, make_household_plan
 from .workbook_factory import HY, TTH, cell, export, find_column, find_row, open_workbook
 
 pytestmark = pytest.mark.django_db
@@ -235,49 +239,57 @@ def test_any_household_layout_is_written_by_the_same_engine(no_findings):
 # --- downloads --------------------------------------------------------------------------------------
 
 
-def test_the_plan_workbook_downloads_as_an_attachment_for_anyone(client):
-    response = client.get(reverse("spreadsheets:export_plan", args=[HY]))
+def test_the_plan_workbook_downloads_as_an_attachment_for_anyone(client, small_plan, no_findings):
+    response = client.get(reverse("spreadsheets:export_plan", args=[small_plan.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == 'attachment; filename="hung-yen-2023-2025.xlsx"'
-    assert "Phụ lục 02" in open_workbook(b"".join(response.streaming_content)).sheetnames
+    assert response["Content-Disposition"] == 'attachment; filename="tinh-thu-2021-2023.xlsx"'
+    assert open_workbook(b"".join(response.streaming_content)).sheetnames == ["Phụ lục 01"]
 
 
-def test_one_appendix_downloads_with_an_ascii_file_name(client):
-    response = client.get(reverse("spreadsheets:export_appendix", args=[TTH, "phu-luc"]))
+def test_one_appendix_downloads_with_an_ascii_file_name(client, small_plan, no_findings):
+    """The file is named after the appendix's heading, “Phụ lục 01”, without its diacritics."""
+    response = client.get(reverse("spreadsheets:export_appendix", args=[small_plan.slug, "01"]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="thua-thien-hue-2024-phu-luc.xlsx"'
-    response = client.get(reverse("spreadsheets:export_appendix", args=[HY, "01"]))
-    assert response["Content-Disposition"] == 'attachment; filename="hung-yen-2023-2025-phu-luc-01.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="tinh-thu-2021-2023-phu-luc-01.xlsx"'
     assert appendix_sheets(open_workbook(b"".join(response.streaming_content))) == ["Phụ lục 01"]
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("slug", "code"),
     [
-        reverse("spreadsheets:export_plan", args=["no-such-plan"]),
-        reverse("spreadsheets:export_appendix", args=["no-such-plan", "01"]),
-        reverse("spreadsheets:export_appendix", args=[HY, "09"]),
-        reverse("spreadsheets:export_appendix", args=[TTH, "du-an"]),  # not in the recorded text
+        ("no-such-plan", None),
+        ("no-such-plan", "01"),
+        ("tinh-thu-2021-2023", "09"),
+        ("tinh-thu-2021-2023", "du-an"),  # not in the recorded text
     ],
 )
-def test_unknown_plans_and_appendices_are_not_found(client, url):
+def test_unknown_plans_and_appendices_are_not_found(client, small_plan, slug, code):
+    AppendixFactory(plan=small_plan, code="du-an", order=1, title="Phụ lục 2\nDỰ ÁN", in_source=False)
+    if code is None:
+        url = reverse("spreadsheets:export_plan", args=[slug])
+    else:
+        url = reverse("spreadsheets:export_appendix", args=[slug, code])
     assert client.get(url).status_code == 404
 
 
-def test_a_plan_that_is_not_public_is_not_exported_to_anonymous_visitors(client):
-    Plan.objects.filter(slug=HY).update(is_public=False)
-    assert client.get(reverse("spreadsheets:export_plan", args=[HY])).status_code == 404
+def test_a_plan_that_is_not_public_is_not_exported_to_anonymous_visitors(client, small_plan, no_findings):
+    url = reverse("spreadsheets:export_plan", args=[small_plan.slug])
+    assert client.get(url).status_code == 200
+    small_plan.is_public = False
+    small_plan.save()
+    assert client.get(url).status_code == 404
 
 
-def test_the_export_is_read_only(client):
-    assert client.post(reverse("spreadsheets:export_plan", args=[HY])).status_code == 405
+def test_the_export_is_read_only(client, small_plan):
+    assert client.post(reverse("spreadsheets:export_plan", args=[small_plan.slug])).status_code == 405
 
 
 # --- command ----------------------------------------------------------------------------------------
 
 
 def test_the_command_writes_every_appendix_or_the_one_asked_for(tmp_path):
+    """Shown on the seed plans, which have several appendices each."""
     output = tmp_path / "hy.xlsx"
     out = StringIO()
     call_command("export_appendix", HY, output=str(output), stdout=out)
@@ -288,11 +300,11 @@ def test_the_command_writes_every_appendix_or_the_one_asked_for(tmp_path):
     assert appendix_sheets(open_workbook(one.read_bytes())) == ["Phụ lục"]
 
 
-def test_the_command_refuses_an_unknown_plan_or_appendix(tmp_path):
+def test_the_command_refuses_an_unknown_plan_or_appendix(tmp_path, small_plan):
     with pytest.raises(CommandError, match="no plan"):
         call_command("export_appendix", "no-such-plan", output=str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError, match="09"):
-        call_command("export_appendix", HY, output=str(tmp_path / "x.xlsx"), code="09")
+        call_command("export_appendix", small_plan.slug, output=str(tmp_path / "x.xlsx"), code="09")
     assert not (tmp_path / "x.xlsx").exists()
 
 
