@@ -145,7 +145,7 @@ def test_the_csv_holds_exactly_the_rows_and_columns_shown(client):
     html = page(client, "reports:districts", HY, **params)
     response = client.get(reverse("reports:districts_csv", args=[HY]), params)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "STT",
         "Huyện/TX/TP",
@@ -154,9 +154,10 @@ def test_the_csv_holds_exactly_the_rows_and_columns_shown(client):
         "Năm 2024 — Tỷ lệ hộ nghèo (%)",
     ]
     assert [row[1] for row in rows[1:11]] == district_labels(html)
-    assert rows[1] == ["1", "Phù Cừ", "30.009", "319", "1,06"]  # ties keep the published order
-    assert rows[11][1:] == ["Tổng cộng", "414.847", "2.954", "0,71"]
-    assert rows[12][2:] == ["414.847", "2.963", "0,71"]
+    # Figures as plain numbers with a "." decimal point, what every spreadsheet reads (issue 14).
+    assert rows[1] == ["1", "Phù Cừ", "30009", "319", "1.06"]  # ties keep the published order
+    assert rows[11][1:] == ["Tổng cộng (số công bố)", "414847", "2954", "0.71"]
+    assert rows[12][2:] == ["414847", "2963", "0.71"]
 
 
 def test_indicator_page_groups_targets_by_dimension_with_qualifiers(client):
