@@ -189,6 +189,12 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
     )
 
 
+def selection_total(columns: list[Column], rows: list[Row]) -> list:
+    """The computed total of some of a table's rows (a filtered page), one value per column of `columns` (all the
+    table's columns): counts summed, rates recomputed from the summed counts."""
+    return _computed_total(columns, rows)
+
+
 def _computed_total(columns: list[Column], rows: list[Row]) -> list:
     def column_sum(index: int):
         values = [row.cells[index] for row in rows]

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kernel.numbers import Formatter
-from plan_tables.household import Column, HouseholdTable
+from plan_tables.household import Column, HouseholdTable, selection_total
 
 
 class FigureColumn(tables.Column):
@@ -52,6 +52,7 @@ class DistrictTable(tables.Table):
     def __init__(self, household: HouseholdTable, columns: list[Column], rows, show_totals: bool = True, **kwargs):
         self.household = household
         self.show_totals = show_totals
+        self.selected_rows = rows
         self.visible_columns = columns
         extra = [(column.key, FigureColumn(column)) for column in columns]
         keys = [(column.key, column.index) for column in columns]
@@ -135,42 +136,42 @@ class DistrictTable(tables.Table):
         return any(column.group for column in self.visible_columns)
 
     def footer_rows(self) -> list[dict]:
-        """The published total (as printed) and, where it differs, the computed total beside it."""
+        """The published total (as printed, and labelled so) and, where it differs, the computed total beside it;
+        for a selection of districts, the total of the selection, computed (the province's would mislead)."""
         household, rows = self.household, []
-        if not self.show_totals:  # a filtered selection of districts: the province totals would mislead
-            return rows
+        columns = self.visible_columns
+        if not self.show_totals:
+            totals = selection_total(household.columns, self.selected_rows)
+            return [self._footer("selection", _("Total of the selected rows (computed)"), totals, None)]
         if household.total is not None:
-            rows.append(
-                {
-                    "kind": "total",
-                    "label": household.total.label,
-                    "cells": [
-                        (format_cell(c, household.total.cells[c.index]), household.total_differs[c.index], c.bold)
-                        for c in self.visible_columns
-                    ],
-                }
-            )
-        differs = any(household.total_differs[c.index] for c in self.visible_columns)
+            label = _("%(label)s (as published)") % {"label": household.total.label}
+            rows.append(self._footer("total", label, household.total.cells, household.total_differs, bold=True))
+        differs = any(household.total_differs[c.index] for c in columns)
         if household.total is None or differs:
-            rows.append(
-                {
-                    "kind": "computed",
-                    "label": _("Computed total (sum of the rows)"),
-                    "cells": [
-                        (format_cell(c, household.computed_total[c.index]), household.total_differs[c.index], False)
-                        for c in self.visible_columns
-                    ],
-                }
-            )
+            label = _("Computed total (sum of the rows)")
+            rows.append(self._footer("computed", label, household.computed_total, household.total_differs))
         return rows
 
-    def csv_rows(self) -> list[list[str]]:
-        """Exactly what the page shows, in its order: headers, rows, totals."""
+    def _footer(self, kind: str, label: str, values: list, differs: list | None, bold: bool = False) -> dict:
+        columns = self.visible_columns
+        return {
+            "kind": kind,
+            "label": label,
+            "values": [values[c.index] for c in columns],
+            "cells": [
+                (format_cell(c, values[c.index]), bool(differs and differs[c.index]), bold and c.bold) for c in columns
+            ],
+        }
+
+    def download_rows(self) -> list[list]:
+        """Exactly what the page shows, in its order — headers, rows, totals — with figures as values (an int, a
+        Decimal or None), for the downloads to write as numbers (reports.downloads)."""
         header = [str(self.columns["number"].header), str(self.columns["label"].header)] + [
             f"{column.group} — {column.header}" if column.group else column.header for column in self.visible_columns
         ]
-        body = [[str(cell) for cell in row] for row in list(self.as_values())[1:]]
-        footer = [
-            ["", str(row["label"])] + [cell for cell, _differs, _bold in row["cells"]] for row in self.footer_rows()
+        body = [
+            [record["number"], record["label"]] + [record[column.key] for column in self.visible_columns]
+            for record in self.data
         ]
+        footer = [["", str(row["label"]), *row["values"]] for row in self.footer_rows()]
         return [header, *body, *footer]

@@ -311,7 +311,7 @@ def test_a_stored_script_is_escaped_on_the_pages(client, hostile_label):
 
 def test_a_stored_script_is_plain_text_in_the_csv_and_in_the_workbook(client, hostile_label):
     text = client.get(reverse("reports:districts_csv", args=[HY])).content.decode("utf-8-sig")
-    labels = [row[1] for row in csv.reader(io.StringIO(text))]
+    labels = [row[1] for row in csv.reader(io.StringIO(text), delimiter=";")]
     assert SCRIPT in labels
     data = b"".join(client.get(reverse("spreadsheets:export_appendix", args=[HY, "01"])).streaming_content)
     ws = load_workbook(io.BytesIO(data))["Phụ lục 01"]
@@ -327,7 +327,7 @@ def test_a_stored_label_that_looks_like_a_formula_stays_text_in_the_workbook_and
     cells = [cell for row in ws.iter_rows() for cell in row if cell.value == formula]
     assert len(cells) == 1 and cells[0].data_type == "s"  # text: Excel shows it, never runs it
     text = client.get(reverse("reports:districts_csv", args=[HY])).content.decode("utf-8-sig")
-    assert "'" + formula in [row[1] for row in csv.reader(io.StringIO(text))]
+    assert "'" + formula in [row[1] for row in csv.reader(io.StringIO(text), delimiter=";")]
 
 
 # --- Unicode: one district however its diacritics are typed ----------------------------------------------

@@ -135,7 +135,7 @@ def test_the_computed_total_is_shown_beside_a_published_total_that_differs(clien
     assert table.total_differs[poor_2022.index] and not table.total_differs[rate_2022.index]
     footer = parse(page(client, "reports:districts", small_plan.slug)).find("tfoot")
     rows = [[cell.text for cell in row.find_all() if cell.tag in ("th", "td")] for row in footer.find_all("tr")]
-    assert [row[1] for row in rows] == ["Tổng cộng", "Tổng tính lại (cộng các dòng)"]
+    assert [row[1] for row in rows] == ["Tổng cộng (số công bố)", "Tổng tính lại (cộng các dòng)"]
     assert ("1.344", "1.353") == (rows[0][2 + poor_2022.index], rows[1][2 + poor_2022.index])
     differing = [cell.text for cell in footer.find_all("td", class_="differs")]
     assert "1.353" in differing and "4,47" not in differing
@@ -186,7 +186,10 @@ def test_district_table_filters_a_year_and_districts(client, small_plan):
     assert first_row[:5] == ["1", "Huyện Số 1", "10.000", "450", "4,50"]
     html = page(client, "reports:districts", slug, district=[f"{slug}-huyen-1", f"{slug}-huyen-3"])
     assert district_labels(html) == ["Huyện Số 1", "Huyện Số 3"]
-    assert parse(html).find("tfoot").find_all("tr") == []  # a selection of districts has no province total
+    # A selection of districts has no province total: only the selection's own, computed (issue 14).
+    footer = parse(html).find("tfoot").find_all("tr")
+    assert [row.attrs.get("class") for row in footer] == ["selection"]
+    assert [cell.text for cell in footer[0].find_all("td")][1:4] == ["20.200", "1.002", "4,96"]  # 2021
     bad = page(client, "reports:districts", slug, year="abc")
     assert group_headers(bad) == ["Năm 2021", "Năm 2022", "Năm 2023"]  # an invalid filter is ignored
     assert parse(bad).find("li", class_="error").text.startswith("Có điều kiện lọc không hợp lệ và bị bỏ qua:")
@@ -202,7 +205,7 @@ def test_the_csv_holds_exactly_the_rows_and_columns_shown(client, small_plan):
     html = page(client, "reports:districts", small_plan.slug, **params)
     response = client.get(reverse("reports:districts_csv", args=[small_plan.slug]), params)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "STT",
         "Huyện",
@@ -211,14 +214,15 @@ def test_the_csv_holds_exactly_the_rows_and_columns_shown(client, small_plan):
         "Năm 2022 — Tỷ lệ hộ nghèo (%)",
     ]
     assert [row[1] for row in rows[1:4]] == district_labels(html)
+    # Figures as plain numbers with a "." decimal point, what every spreadsheet reads (issue 14).
     # Huyện Số 1 and 2 tie at 4,50%: ties keep the published order.
     assert rows[1:4] == [
-        ["1", "Huyện Số 1", "10.000", "450", "4,50"],
-        ["2", "Huyện Số 2", "10.000", "450", "4,50"],
-        ["3", "Huyện Số 3", "10.200", "452", "4,43"],
+        ["1", "Huyện Số 1", "10000", "450", "4.50"],
+        ["2", "Huyện Số 2", "10000", "450", "4.50"],
+        ["3", "Huyện Số 3", "10200", "452", "4.43"],
     ]
-    assert rows[4][1:] == ["Tổng cộng", "30.300", "1.344", "4,47"]  # as published
-    assert rows[5][2:] == ["30.200", "1.352", "4,48"]  # computed from the rows
+    assert rows[4][1:] == ["Tổng cộng (số công bố)", "30300", "1344", "4.47"]  # as published
+    assert rows[5][2:] == ["30200", "1352", "4.48"]  # computed from the rows
     assert len(rows) == 6
 
 

@@ -301,7 +301,7 @@ def test_the_command_writes_every_appendix_or_the_one_asked_for(tmp_path):
 
 
 def test_the_command_refuses_an_unknown_plan_or_appendix(tmp_path, small_plan):
-    with pytest.raises(CommandError, match="no plan"):
+    with pytest.raises(CommandError, match="no-such-plan"):  # in the user's language (issue 14)
         call_command("export_appendix", "no-such-plan", output=str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError, match="09"):
         call_command("export_appendix", small_plan.slug, output=str(tmp_path / "x.xlsx"), code="09")

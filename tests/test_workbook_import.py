@@ -579,7 +579,7 @@ def test_the_command_applies_the_changes_and_exits_0(tmp_path):
     path = _write(tmp_path, edited(HY, "01", [(P01, "Văn Giang", "Năm 2025 — Tổng số hộ dân cư", 34900)]))
     out = StringIO()
     call_command("import_appendix", HY, path, stdout=out)
-    assert "Saved 1 changes." in out.getvalue()
+    assert "Saved 1 change." in out.getvalue()  # a correct plural (issue 14)
     assert figure(HY, "Văn Giang", 2025, "target").households == 34900
 
 

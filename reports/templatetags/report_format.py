@@ -89,3 +89,22 @@ def value_for(plan_indicator, column):
         if value.year == column.get("year") and value.kind == column.get("kind"):
             return format_measure(value.value)
     return ""
+
+
+@register.filter
+def heading_level(level):
+    """A heading level for HTML: the document's depth, deeper parts all h6 (HTML has no h7)."""
+    try:
+        return max(1, min(int(level), 6))
+    except (TypeError, ValueError):
+        return 2
+
+
+# More data columns than this and a table prints on landscape pages: A4 portrait holds STT, a name and six figures.
+WIDE_TABLE_COLUMNS = 6
+
+
+@register.filter
+def is_wide(columns):
+    """Whether a table of these data columns needs a landscape page to print whole."""
+    return len(columns or ()) > WIDE_TABLE_COLUMNS

@@ -1,7 +1,6 @@
 """The public report pages: thin views over selectors, tables and charts."""
 
-import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,9 +13,9 @@ from analysis.quality import check_plan
 from kernel.numbers import format_count
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
-from plan_tables.household import Column, HouseholdTable, household_table
+from plan_tables.household import Column, HouseholdTable, household_table, selection_total
 from plans.models import Agency, AppendixKind, Plan
-from reports import charts, selectors
+from reports import charts, downloads, selectors
 from reports.forms import DistrictFilterForm
 from reports.tables import DistrictTable
 from workflow.models import ReviewState, Table, TableReview
@@ -183,16 +182,31 @@ def _district_table(request, slug):
     return plan, household, form, table
 
 
+def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTable:
+    """The household table as the filtered page shows it — its years, its districts and, for a selection of
+    districts, their computed total instead of the province's — for the charts to draw what the table shows."""
+    if table.show_totals:
+        return replace(household, columns=table.visible_columns)
+    return replace(
+        household,
+        columns=table.visible_columns,
+        rows=table.selected_rows,
+        total=None,
+        computed_total=selection_total(household.columns, table.selected_rows),
+    )
+
+
 def district_table(request, slug):
     plan, household, form, table = _district_table(request, slug)
+    shown = _shown_table(household, table)
     context = {
         "plan": plan,
         "household": household,
         "form": form,
         "table": table,
         "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
-        "rate_chart": _rate_bar_chart(household),
-        "trajectory_charts": _trajectory_charts(household),
+        "rate_chart": _rate_bar_chart(shown),
+        "trajectory_charts": _trajectory_charts(shown),
         "can_edit": Checker(request.user, plan).may_edit_anything,
         "query": request.GET.urlencode(),
         "reviews": TableReview.objects.filter(plan=plan, table=Table.DISTRICTS)
@@ -205,22 +219,19 @@ def district_table(request, slug):
 
 def district_table_csv(request, slug):
     plan, household, _form, table = _district_table(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(downloads.table_csv(table.download_rows()), content_type=downloads.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.csv"'
-    response.write("\ufeff")  # a byte-order mark, so that Excel reads the Vietnamese text as UTF-8
-    csv.writer(response).writerows([[_csv_cell(cell) for cell in row] for row in table.csv_rows()])
     return response
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(text: str) -> str:
-    """A cell as Excel will open it: text that Excel would run as a formula (a label “=HYPERLINK(…)” entered in the
-    admin) gets a leading apostrophe, so it shows as the text it is. Figures are never touched (a count is not
-    negative, and the page shows none that starts so)."""
-    text = str(text)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def district_table_xlsx(request, slug):
+    """Exactly what the (filtered, sorted) page shows, as a workbook: not the appendix layout, the page's."""
+    plan, household, _form, table = _district_table(request, slug)
+    rates = {position + 2 for position, column in enumerate(table.visible_columns) if column.is_rate}
+    content = downloads.table_xlsx(table.download_rows(), title=household.appendix.heading, rate_columns=rates)
+    response = HttpResponse(content, content_type=downloads.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.xlsx"'
+    return response
 
 
 def indicator_table(request, slug):

@@ -31,7 +31,8 @@ def vietnamese_number(text: str) -> Decimal:
 def column_texts(page, header: str) -> list[str]:
     """The cells of one figure column of the district table, top to bottom (the totals are in the footer)."""
     header_rows = page.locator("table.data thead tr")
-    headers = [text.strip() for text in header_rows.last.locator("th").all_inner_texts()]
+    # A header ends in its sort mark (↕, or ▲ ▼ when sorted: issue 14).
+    headers = [text.strip().rstrip("↕▲▼").strip() for text in header_rows.last.locator("th").all_inner_texts()]
     # Under grouped headers, STT and the label are merged down from the row above.
     position = headers.index(header) + (2 if header_rows.count() == 2 else 0)
     return page.locator("table.data tbody tr").evaluate_all(f"rows => rows.map(row => row.cells[{position}].innerText)")
@@ -68,12 +69,16 @@ def test_a_reader_sorts_filters_downloads_and_prints(seeded, live_server, page, 
 
     # The CSV is what is shown: 2024 only, in the same order, numbers written the Vietnamese way.
     rows = list(
-        csv.reader(io.StringIO(download(page, "Tải về CSV (dữ liệu đang hiển thị)").path().read_text("utf-8-sig")))
+        csv.reader(
+            io.StringIO(download(page, "Tải về CSV (dữ liệu đang hiển thị)").path().read_text("utf-8-sig")),
+            delimiter=";",
+        )
     )
     assert all("2023" not in title for title in rows[0]) and RATE_2024 in rows[0]
-    csv_rates = [vietnamese_number(row[rows[0].index(RATE_2024)]) for row in rows[1:] if row[0]]
+    # Since issue 14: ';'-separated, figures as plain numbers with a '.' decimal point.
+    csv_rates = [float(row[rows[0].index(RATE_2024)]) for row in rows[1:] if row[0]]
     assert csv_rates == sorted(csv_rates)
-    assert any(row[1] == "Toàn tỉnh" and "1,76" in row for row in rows)
+    assert any(row[1] == "Toàn tỉnh (số công bố)" and "1.76" in row for row in rows)
 
     # The workbook is the whole appendix, with numbers as numbers.
     workbook = load_workbook(io.BytesIO(download(page, "Tải về phụ lục (Excel)").path().read_bytes()))

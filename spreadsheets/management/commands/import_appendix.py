@@ -1,13 +1,16 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from kernel.commands import TranslatedCommand
 from plans.models import Appendix, Plan
 from spreadsheets.importing import ImportRefused, apply_changes, read_workbook
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Check a workbook of a plan's appendices (as export_appendix writes it), print the errors or the changes, "
         "and save the changes unless --dry-run. Exits with status 1, having written nothing, when it refuses the file."
@@ -34,43 +37,61 @@ class Command(BaseCommand):
         file = Path(file)  # call_command passes keyword options through without their type
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
-            raise CommandError(f"There is no plan “{slug}”.")
+            raise CommandError(_("There is no plan “%(slug)s”.") % {"slug": slug})
         user = None
         if username:
             user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
             if user is None:
-                raise CommandError(f"There is no account “{username}”.")
+                raise CommandError(_("There is no account “%(username)s”.") % {"username": username})
         appendix = None
         if code is not None:
             appendix = Appendix.objects.filter(plan=plan, code=code, in_source=True).first()
             if appendix is None:
-                raise CommandError(f"Plan {slug} has no appendix “{code}”.")
+                raise CommandError(_("Plan %(slug)s has no appendix “%(code)s”.") % {"slug": slug, "code": code})
         try:
             size = file.stat().st_size
             with file.open("rb") as source:
                 result = read_workbook(source, size=size, plan=plan, appendix=appendix, user=user)
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror or error}
+            ) from error
 
         for notice in result.notices:
-            self.stdout.write(f"Note: {notice}")
+            self.stdout.write(_("Note: %(notice)s") % {"notice": notice})
         if not result.ok:
             for problem in result.errors:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{file.name} was refused ({len(result.errors)} errors): nothing was written.")
+            count = len(result.errors)
+            raise CommandError(
+                ngettext(
+                    "%(file)s was refused (%(count)d error): nothing was written.",
+                    "%(file)s was refused (%(count)d errors): nothing was written.",
+                    count,
+                )
+                % {"file": file.name, "count": count}
+            )
         if not result.changes:
-            self.stdout.write(self.style.SUCCESS(f"{file.name} holds the stored figures: nothing to change."))
+            self.stdout.write(
+                self.style.SUCCESS(_("%(file)s holds the stored figures: nothing to change.") % {"file": file.name})
+            )
             return
-        self.stdout.write(f"{len(result.changes)} changes:")
+        count = len(result.changes)
+        self.stdout.write(ngettext("%(count)d change:", "%(count)d changes:", count) % {"count": count})
         for change in result.changes:
-            self.stdout.write(f"  {change.sheet}, row {change.row}: {change}")
+            where = {"sheet": change.sheet, "row": change.row, "change": change}
+            self.stdout.write("  " + _("%(sheet)s, row %(row)s: %(change)s") % where)
         if dry_run:
-            self.stdout.write("Dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))
             return
         try:
             count = apply_changes(plan, result.changes, user=user, reason=reason, source=file.name)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
-            raise CommandError("The changes were refused: nothing was written.") from refused
-        self.stdout.write(self.style.SUCCESS(f"Saved {count} changes."))
+            raise CommandError(_("The changes were refused: nothing was written.")) from refused
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext("Saved %(count)d change.", "Saved %(count)d changes.", count) % {"count": count}
+            )
+        )
