@@ -12,10 +12,11 @@ from pytest_django.asserts import assertInHTML
 from plans.models import Agency, HouseholdFigure
 from workflow.models import ReviewEvent, ReviewState, Table, TableReview
 from workflow.permissions import Action, Checker
-from workflow.services import FigureEdit, review_transition, save_figures
+from workflow.services import review_transition
 
 from .factories import DistrictFactory, PlanIndicatorFactory
 from .helpers_b_html import parse
+from .helpers_b_plans import change_households, with_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
@@ -26,8 +27,7 @@ FIRST, SECOND, PROVINCE = f"{SLUG}-huyen-1", f"{SLUG}-huyen-2", "tinh-thu"  # th
 @pytest.fixture
 def plan(small_plan):
     """The small plan, its figures' creation recorded in their history as loading a plan records it."""
-    HouseholdFigure.history.bulk_history_create(list(HouseholdFigure.objects.filter(plan=small_plan)))
-    return small_plan
+    return with_history(small_plan)
 
 
 @pytest.fixture
@@ -176,15 +176,7 @@ def test_a_successful_step_redirects_back_to_the_part_with_a_message(client, peo
 
 def change_first_district_households(user, plan, households=10050, reason="Số liệu rà soát cuối năm"):
     """The first district's 2023 target: 10.000 households → `households`, through the service."""
-    locality = district(plan, FIRST)
-    figure = HouseholdFigure.objects.get(plan=plan, locality=locality, year=2023, kind="target")
-    result = save_figures(
-        user=user,
-        plan=plan,
-        edits=[FigureEdit("c", locality, 2023, "target", {"households": households}, version=figure.version)],
-        reason=reason,
-    )
-    assert result.ok, result.errors
+    change_households(user, plan, households, reason=reason)
 
 
 def review_page(client):
