@@ -59,6 +59,14 @@ class Element:
     def by_id(self, id_: str) -> "Element":
         return self.find(id=id_)
 
+    def next_sibling(self, tag: str | None = None) -> "Element":
+        """The next element beside this one (with the tag): the table that follows a heading."""
+        siblings = self.parent.children
+        for child in siblings[siblings.index(self) + 1 :]:
+            if isinstance(child, Element) and (tag is None or child.tag == tag):
+                return child
+        raise AssertionError(f"no <{tag or '*'}> after {self!r}")
+
     @property
     def text(self) -> str:
         """The visible text, its whitespace collapsed."""
@@ -76,7 +84,9 @@ class Element:
 
     @property
     def inner_html(self) -> str:
-        return "".join(child.html if isinstance(child, Element) else escape(child, quote=False) for child in self.children)
+        return "".join(
+            child.html if isinstance(child, Element) else escape(child, quote=False) for child in self.children
+        )
 
     @property
     def html(self) -> str:

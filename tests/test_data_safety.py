@@ -25,7 +25,8 @@ def plan():
 def five_more_households(plan) -> bytes:
     """The export with one more household in 2023 for the five districts (the published rates still agree)."""
     figures = {
-        name: HouseholdFigure.objects.get(plan=plan, locality__name=name, year=2023, kind="target") for name in DISTRICTS
+        name: HouseholdFigure.objects.get(plan=plan, locality__name=name, year=2023, kind="target")
+        for name in DISTRICTS
     }
     return edited(
         plan, "01", [(P01, name, "Năm 2023 — Tổng số hộ dân cư", f.households + 1) for name, f in figures.items()]
@@ -53,8 +54,9 @@ def failing_second_write():
 
 def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_them(plan, failing_second_write):
     figures = list(
-        HouseholdFigure.objects.filter(plan=plan, year=2023, kind="target", locality__name__in=DISTRICTS)
-        .select_related("locality")
+        HouseholdFigure.objects.filter(
+            plan=plan, year=2023, kind="target", locality__name__in=DISTRICTS
+        ).select_related("locality")
     )
     assert len(figures) == 5
     edits = [

@@ -89,9 +89,7 @@ def test_the_change_log_filters_by_kind_user_locality_and_dates(client, people, 
     assert REASON not in log_page(client, plan, user="none")
     assert REASON in log_page(client, plan, locality=district(plan, 1).slug)
     assert REASON not in log_page(client, plan, locality=district(plan, 2).slug)
-    assert REASON in log_page(
-        client, plan, date_from=today.strftime("%d/%m/%Y"), date_to=today.strftime("%d/%m/%Y")
-    )
+    assert REASON in log_page(client, plan, date_from=today.strftime("%d/%m/%Y"), date_to=today.strftime("%d/%m/%Y"))
     assert REASON not in log_page(client, plan, date_from=(today + datetime.timedelta(days=1)).strftime("%d/%m/%Y"))
     assert REASON not in log_page(client, plan, date_to=(today - datetime.timedelta(days=1)).strftime("%d/%m/%Y"))
     # The selector agrees: one record by the official, none of them outside their district.

@@ -145,7 +145,10 @@ def test_a_locality_outside_the_plans_table_or_an_unknown_table_or_step_is_not_f
     outside = DistrictFactory(parent=plan.province)
     response = client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": outside.slug})
     assert response.status_code == 404
-    assert client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": "thua-thien-hue-a-luoi"}).status_code == 404
+    assert (
+        client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": "thua-thien-hue-a-luoi"}).status_code
+        == 404
+    )
     assert client.post(action_url("everything", Action.SUBMIT)).status_code == 404
     assert client.post(action_url(Table.INDICATORS, "delete")).status_code == 404
     assert not TableReview.objects.filter(plan=plan).exists()
