@@ -8,16 +8,33 @@ other provinces built per test. Uploads have their own corpus: tests/test_bad_up
 import csv
 import io
 import unicodedata
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from indicators.models import Qualifier
 from plans.models import AppendixRow, HouseholdFigure, Plan
 from workflow.models import ReviewEvent, Role, Table, TableReview
 
-from .factories import AgencyFactory, ProvinceFactory, ReportingObligationFactory, make_household_plan, make_role_user
+from .factories import (
+    AgencyFactory,
+    AgencyResponsibilityFactory,
+    DutyFactory,
+    IndicatorAppendixFactory,
+    IndicatorValueFactory,
+    PlanIndicatorFactory,
+    PlanSectionFactory,
+    PolicyTaskFactory,
+    ProvinceFactory,
+    RecipientFactory,
+    ReportingObligationFactory,
+    make_household_plan,
+    make_role_user,
+)
 from .helpers_b_grids import as_user, districts_url, load, prefix, snapshot
 from .helpers_b_html import parse
 from .helpers_b_plans import district, with_history
@@ -343,16 +360,48 @@ def hostile_label(plan):
     return row
 
 
-def test_a_stored_script_is_escaped_on_the_pages(client, hostile_label):
+@pytest.fixture
+def hostile_plan(plan, hostile_label):
+    """The plan with every kind of text an administrator types holding the script: a district label, numbered
+    sections (one within another), an agency's duty, a policy task, a recipient, an indicator of an appendix
+    (with a qualified target); and a province total that disagrees with its districts (the computed total shown)."""
+    parent = PlanSectionFactory(plan=plan, order=0, number="I", heading=SCRIPT, body=SCRIPT)
+    PlanSectionFactory(plan=plan, order=1, parent=parent, number="a", heading=SCRIPT, body="")
+    PlanSectionFactory(plan=plan, order=2, parent=parent, number="-", heading="", body=SCRIPT)
+    DutyFactory(responsibility=AgencyResponsibilityFactory(plan=plan), text=SCRIPT)
+    PolicyTaskFactory(plan=plan, text=SCRIPT)
+    RecipientFactory(plan=plan, text=SCRIPT)
+    ReportingObligationFactory(plan=plan, text=SCRIPT)
+    appendix = IndicatorAppendixFactory(plan=plan, code="02", order=1)
+    indicator = PlanIndicatorFactory(plan=plan, appendix=appendix, text=SCRIPT)
+    IndicatorValueFactory(plan_indicator=indicator, value=Decimal("90"), qualifier=Qualifier.ABOUT)
+    HouseholdFigure.objects.filter(plan=plan, locality=plan.province, year=2023).update(poor_households=1210)
+    return plan
+
+
+def test_a_stored_script_is_escaped_on_the_pages(client, hostile_plan):
     for url in (
         reverse("reports:plan", args=[SLUG]),
         reverse("reports:districts", args=[SLUG]),
         reverse("reports:results", args=[SLUG]),
         reverse("reports:quality", args=[SLUG]),
+        reverse("reports:indicators", args=[SLUG]),
     ):
         html = client.get(url).content.decode()
         assert SCRIPT not in html, url
-    assert ESCAPED in client.get(reverse("reports:districts", args=[SLUG])).content.decode()
+    plan_page = client.get(reverse("reports:plan", args=[SLUG])).content.decode()
+    assert plan_page.count(ESCAPED) >= 9  # the label, three sections, the duty, task, recipient, report, indicator
+    indicators = parse(client.get(reverse("reports:indicators", args=[SLUG])))
+    assert SCRIPT in indicators.text and "khoảng 90" in indicators.text  # the indicator's qualified target
+    districts = parse(client.get(reverse("reports:districts", args=[SLUG])))
+    assert SCRIPT in districts.text  # shown as text
+    assert gettext_in_vietnamese("Computed total (sum of the rows)") in districts.text
+    assert "1.210" in districts.text and "1.203" in districts.text  # the published and the computed total
+
+
+def gettext_in_vietnamese(message: str) -> str:
+    with translation.override("vi"):
+        return gettext(message)
 
 
 def exported_cells(client, value):

@@ -78,8 +78,11 @@ def agency_officer(people):
 @pytest.fixture
 def indicator_plan(plan, people):
     """Four percentage indicators, 2023–2025, of the small plan's province; Sở Y tế (the agency officer's) leads
-    the first two, Sở LĐ-TB&XH the others. Targets: 60/62/64 rising, 29/27/25 falling, 64/66/68, 31/29/27."""
+    the first two, Sở LĐ-TB&XH the others. Targets: 60/62/64 rising, 29/27/25 falling, 64/66/68, 31/29/27; the
+    plan looks ahead to 2030."""
     indicators = make_indicator_plan(province=plan.province)
+    Plan.objects.filter(pk=indicators.pk).update(orientation_year=2030)  # “định hướng đến năm 2030”
+    indicators.refresh_from_db()
     health = Agency.objects.get(province=plan.province, name="Sở Y tế")
     indicators.indicators.filter(order__in=(0, 1)).update(lead_agency=health)
     return indicators
@@ -407,6 +410,7 @@ def test_the_indicator_grid_of_an_agency_officer_edits_only_their_agencys_indica
         assert f"i{pi.pk}-value_2024" in values
     for pi in others:
         assert f"i{pi.pk}-value_2024" not in values
+    assert f"i{health[0].pk}-value_2030" in values  # the plan's orientation year has its column
 
     falling = health[1]  # 29 in 2023, 27 in 2024, 25 in 2025
     values[f"i{falling.pk}-value_2024"] = "26,5"
