@@ -17,12 +17,13 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from indicators.models import Qualifier
-from plans.models import AppendixRow, HouseholdFigure, Plan
+from plans.models import AppendixKind, AppendixRow, HouseholdFigure, Plan, SectionKind
 from workflow.models import ReviewEvent, Role, Table, TableReview
 
 from .factories import (
     AgencyFactory,
     AgencyResponsibilityFactory,
+    AppendixFactory,
     DutyFactory,
     IndicatorAppendixFactory,
     IndicatorValueFactory,
@@ -365,11 +366,14 @@ def hostile_plan(plan, hostile_label):
     """The plan with every kind of text an administrator types holding the script: a district label, numbered
     sections (one within another), an agency's duty, a policy task, a recipient, an indicator of an appendix
     (with a qualified target); and a province total that disagrees with its districts (the computed total shown)."""
-    parent = PlanSectionFactory(plan=plan, order=0, number="I", heading=SCRIPT, body=SCRIPT)
+    parent = PlanSectionFactory(
+        plan=plan, order=0, kind=SectionKind.ORGANISATION, number="I", heading=SCRIPT, body=SCRIPT
+    )  # where the agencies' duties are listed
     PlanSectionFactory(plan=plan, order=1, parent=parent, number="a", heading=SCRIPT, body="")
     PlanSectionFactory(plan=plan, order=2, parent=parent, number="-", heading="", body=SCRIPT)
     DutyFactory(responsibility=AgencyResponsibilityFactory(plan=plan), text=SCRIPT)
-    PolicyTaskFactory(plan=plan, text=SCRIPT)
+    tasks = AppendixFactory(plan=plan, code="03", order=2, kind=AppendixKind.POLICY_TASKS)
+    PolicyTaskFactory(plan=plan, appendix=tasks, text=SCRIPT)
     RecipientFactory(plan=plan, text=SCRIPT)
     ReportingObligationFactory(plan=plan, text=SCRIPT)
     appendix = IndicatorAppendixFactory(plan=plan, code="02", order=1)
@@ -390,7 +394,8 @@ def test_a_stored_script_is_escaped_on_the_pages(client, hostile_plan):
         html = client.get(url).content.decode()
         assert SCRIPT not in html, url
     plan_page = client.get(reverse("reports:plan", args=[SLUG])).content.decode()
-    assert plan_page.count(ESCAPED) >= 9  # the label, three sections, the duty, task, recipient, report, indicator
+    # The label, three sections, the duty, the task, the recipient, the report, the indicator: each shown, escaped.
+    assert plan_page.count(ESCAPED) >= 10
     indicators = parse(client.get(reverse("reports:indicators", args=[SLUG])))
     assert SCRIPT in indicators.text and "khoảng 90" in indicators.text  # the indicator's qualified target
     districts = parse(client.get(reverse("reports:districts", args=[SLUG])))
