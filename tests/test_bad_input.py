@@ -363,14 +363,16 @@ def hostile_label(plan):
 
 @pytest.fixture
 def hostile_plan(plan, hostile_label):
-    """The plan with every kind of text an administrator types holding the script: a district label, numbered
-    sections (one within another), an agency's duty, a policy task, a recipient, an indicator of an appendix
-    (with a qualified target); and a province total that disagrees with its districts (the computed total shown)."""
+    """The plan with every kind of text an administrator types holding the script: a district label, sections
+    (numbered “I.”, “a)”, “-” and unnumbered, within one another), an agency's duty, a policy task, a recipient,
+    an indicator of an appendix (with a qualified target); and a province total that disagrees with its districts
+    (the computed total shown)."""
     parent = PlanSectionFactory(
         plan=plan, order=0, kind=SectionKind.ORGANISATION, number="I", heading=SCRIPT, body=SCRIPT
     )  # where the agencies' duties are listed
     PlanSectionFactory(plan=plan, order=1, parent=parent, number="a", heading=SCRIPT, body="")
     PlanSectionFactory(plan=plan, order=2, parent=parent, number="-", heading="", body=SCRIPT)
+    PlanSectionFactory(plan=plan, order=3, parent=parent, number="", heading=SCRIPT, body="")  # unnumbered
     DutyFactory(responsibility=AgencyResponsibilityFactory(plan=plan), text=SCRIPT)
     tasks = AppendixFactory(plan=plan, code="03", order=2, kind=AppendixKind.POLICY_TASKS)
     PolicyTaskFactory(plan=plan, appendix=tasks, text=SCRIPT)
@@ -394,8 +396,8 @@ def test_a_stored_script_is_escaped_on_the_pages(client, hostile_plan):
         html = client.get(url).content.decode()
         assert SCRIPT not in html, url
     plan_page = client.get(reverse("reports:plan", args=[SLUG])).content.decode()
-    # The label, three sections, the duty, the task, the recipient, the report, the indicator: each shown, escaped.
-    assert plan_page.count(ESCAPED) >= 10
+    # The label, four sections, the duty, the task, the recipient, the report, the indicator: each shown, escaped.
+    assert plan_page.count(ESCAPED) >= 11
     indicators = parse(client.get(reverse("reports:indicators", args=[SLUG])))
     assert SCRIPT in indicators.text and "khoảng 90" in indicators.text  # the indicator's qualified target
     districts = parse(client.get(reverse("reports:districts", args=[SLUG])))
