@@ -3,27 +3,33 @@
 import pytest
 from django.db import DatabaseError, connection
 
-from plans.models import AppendixRow, HouseholdFigure, Plan
+from plans.models import HouseholdFigure
 from spreadsheets.importing import apply_changes
 from workflow.services import FigureEdit, save_figures
 
-from .workbook_factory import HY, database_state, edited, read
+from .factories import make_household_plan
+from .workbook_factory import database_state, edited, read
 
 pytestmark = pytest.mark.django_db
 
 P01 = "Phụ lục 01"
-DISTRICTS = ["Phù Cừ", "Tiên Lữ", "Ân Thi", "Kim Động", "Khoái Châu"]
+DISTRICTS = [f"Huyện Số {i}" for i in range(1, 6)]
 
 
-def five_more_households() -> bytes:
-    """The export with one more household in 2025 for five districts (the published rates still agree)."""
+@pytest.fixture
+def plan():
+    """Five districts, so that an edit or an import touches five rows."""
+    return make_household_plan(districts=5)
+
+
+def five_more_households(plan) -> bytes:
+    """The export with one more household in 2023 for the five districts (the published rates still agree)."""
     figures = {
-        row.label: HouseholdFigure.objects.get(plan__slug=HY, locality=row.locality, year=2025, kind="target")
-        for row in AppendixRow.objects.filter(appendix__plan__slug=HY, appendix__code="01", label__in=DISTRICTS)
+        name: HouseholdFigure.objects.get(plan=plan, locality__name=name, year=2023, kind="target")
+        for name in DISTRICTS
     }
-    assert len(figures) == 5
     return edited(
-        HY, "01", [(P01, name, "Năm 2025 — Tổng số hộ dân cư", f.households + 1) for name, f in figures.items()]
+        plan, "01", [(P01, name, "Năm 2023 — Tổng số hộ dân cư", f.households + 1) for name, f in figures.items()]
     )
 
 
@@ -46,12 +52,16 @@ def failing_second_write():
         yield writes
 
 
-def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_them(failing_second_write):
-    plan = Plan.objects.get(slug=HY)
-    figures = list(HouseholdFigure.objects.filter(plan=plan, year=2025, kind="target").select_related("locality")[:5])
+def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_them(plan, failing_second_write):
+    figures = list(
+        HouseholdFigure.objects.filter(
+            plan=plan, year=2023, kind="target", locality__name__in=DISTRICTS
+        ).select_related("locality")
+    )
+    assert len(figures) == 5
     edits = [
         FigureEdit(
-            key=str(f.pk), locality=f.locality, year=2025, kind="target", values={"households": f.households + 1}
+            key=str(f.pk), locality=f.locality, year=2023, kind="target", values={"households": f.households + 1}
         )
         for f in figures
     ]
@@ -62,19 +72,19 @@ def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_t
     assert database_state() == before
 
 
-def test_an_import_interrupted_after_its_first_write_writes_nothing(failing_second_write):
-    result = read(five_more_households(), HY, "01")
+def test_an_import_interrupted_after_its_first_write_writes_nothing(plan, failing_second_write):
+    result = read(five_more_households(plan), plan, "01")
     assert result.ok and len(result.changes) == 5
     before = database_state()
     with pytest.raises(DatabaseError):
-        apply_changes(Plan.objects.get(slug=HY), result.changes, source="phu-luc-01.xlsx")
+        apply_changes(plan, result.changes, source="phu-luc-01.xlsx")
     assert len(failing_second_write) == 2
     assert database_state() == before
 
 
-def test_the_same_import_without_the_failure_writes_all_five():
-    before = {f.pk: f.households for f in HouseholdFigure.objects.filter(plan__slug=HY, year=2025)}
-    result = read(five_more_households(), HY, "01")
-    assert apply_changes(Plan.objects.get(slug=HY), result.changes) == 5
-    changed = [f for f in HouseholdFigure.objects.filter(plan__slug=HY, year=2025) if f.households != before[f.pk]]
+def test_the_same_import_without_the_failure_writes_all_five(plan):
+    before = {f.pk: f.households for f in HouseholdFigure.objects.filter(plan=plan, year=2023)}
+    result = read(five_more_households(plan), plan, "01")
+    assert apply_changes(plan, result.changes) == 5
+    changed = [f for f in HouseholdFigure.objects.filter(plan=plan, year=2023) if f.households != before[f.pk]]
     assert sorted(f.households - before[f.pk] for f in changed) == [1] * 5

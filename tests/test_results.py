@@ -1,12 +1,15 @@
-"""Results against targets: the state rule, districts and the province roll-up, indicators, reporting deadlines."""
+"""Results against targets: the state rule, districts and the province roll-up, indicators, reporting deadlines.
+
+The rules are shown on plans each test builds (tests/factories.py); only the last test reads the seed plans.
+"""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from analysis.deadlines import Deadline, DeadlineState
 from analysis.results import (
@@ -17,33 +20,28 @@ from analysis.results import (
     elapsed_fraction,
     indicator_results,
 )
-from indicators.models import IndicatorValue, PlanIndicator, Qualifier
-from localities.models import Locality
+from indicators.models import Direction, IndicatorValue, Qualifier
 from plan_tables.selectors import household_appendices
-from plans.models import HouseholdFigure, Plan, ReportingObligation
+from plans.models import HouseholdFigure, ReportingFrequency, ReportingObligation
 
-from .test_review import HY, hung_yen_people
+from .conftest import HY, TTH
+from .factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    PlanIndicatorFactory,
+    ReportingObligationFactory,
+    make_household_plan,
+)
+from .helpers_b_html import parse
+from .helpers_b_plans import district
 
-pytestmark = pytest.mark.django_db
-
-TTH = "thua-thien-hue-2024"
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def plan():
-    return Plan.objects.get(slug=HY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
 
 # --- the rule -----------------------------------------------------------------------------------------
 
 
-def test_elapsed_fraction_of_the_year():
+def test_the_elapsed_fraction_of_a_year_counts_its_days():
     assert elapsed_fraction(datetime.date(2023, 6, 30), 2023) == Decimal(181) / Decimal(365)
     assert elapsed_fraction(datetime.date(2023, 12, 31), 2023) == 1
     assert elapsed_fraction(datetime.date(2022, 12, 1), 2023) == 0
@@ -106,29 +104,30 @@ def test_reduce_by_at_least_needs_a_baseline():
 
 # --- districts and the province roll-up -------------------------------------------------------------
 
-JAN_2024, MID_2023 = datetime.date(2024, 1, 15), datetime.date(2023, 6, 30)
-# Hưng Yên 2023 (target households / poor / rate; 2022 result as the baseline):
-#   Phù Cừ 29.609 / 448 / 1,51 (2022: 2,21) · Tiên Lữ 32.629 / 405 / 1,24 (2,09)
-#   Kim Động 40.820 / 490 / 1,20 (1,74)     · Ân Thi 48.959 / 936 / 1,91 (3,79)
-RESULTS_2023 = {
-    "hung-yen-phu-cu": (29700, 440, JAN_2024),  # 1,48 ≤ 1,51, final → achieved
-    "hung-yen-tien-lu": (32700, 500, JAN_2024),  # 1,53 > 1,24, final → behind
-    "hung-yen-kim-dong": (40700, 550, MID_2023),  # 1,35: 0,39 of the 0,54 to go by mid-year → on track
-    "hung-yen-an-thi": (48600, 1600, MID_2023),  # 3,29: 0,50 of the 1,88 to go by mid-year → behind
+JAN_2023, MID_2022 = datetime.date(2023, 1, 15), datetime.date(2022, 6, 30)
+# The plan's 2022 targets (households / poor / rate; the 2021 result as the baseline):
+#   Huyện Số 1 10.000 / 450 / 4,50 (2021: 5,00) · Huyện Số 2 10.100 / 451 / 4,47 (4,96)
+#   Huyện Số 3 10.200 / 452 / 4,43 (4,92)       · Huyện Số 4 10.300 / 453 / 4,40 (4,88) · Huyện Số 5: no result
+RESULTS_2022 = {
+    1: (10000, 440, JAN_2023),  # 4,40 ≤ 4,50, final → achieved
+    2: (10100, 500, JAN_2023),  # 4,95 > 4,47, final → behind
+    3: (10200, 470, MID_2022),  # 4,61: 0,31 of the 0,49 to go by mid-year → on track
+    4: (10300, 500, MID_2022),  # 4,85: 0,03 of the 0,48 to go by mid-year → behind
 }
-EXPECTED_2023 = {
-    "hung-yen-phu-cu": State.ACHIEVED,
-    "hung-yen-tien-lu": State.BEHIND,
-    "hung-yen-kim-dong": State.ON_TRACK,
-    "hung-yen-an-thi": State.BEHIND,
-}
+EXPECTED_2022 = {1: State.ACHIEVED, 2: State.BEHIND, 3: State.ON_TRACK, 4: State.BEHIND, 5: State.NO_RESULT}
 
 
-def record_results(plan, results, year=2023):
-    for slug, (households, poor, day) in results.items():
+@pytest.fixture
+def plan():
+    """Five districts, 2021 (results) to 2023 (targets)."""
+    return make_household_plan(districts=5)
+
+
+def record_results(plan, results, year=2022):
+    for number, (households, poor, day) in results.items():
         HouseholdFigure.objects.create(
             plan=plan,
-            locality=Locality.objects.get(slug=slug),
+            locality=district(plan, number),
             year=year,
             kind="result",
             households=households,
@@ -138,74 +137,69 @@ def record_results(plan, results, year=2023):
         )
 
 
-def year_section(html: str, code: str, year: int) -> str:
-    return html.split(f'id="districts-{code}-{year}"', 1)[1].split("<h3", 1)[0].split("<h2", 1)[0]
-
-
-def test_district_results_of_2023_are_achieved_behind_or_on_track(plan):
-    record_results(plan, RESULTS_2023)
+def test_district_results_are_achieved_behind_on_track_or_not_yet_reported(plan):
+    record_results(plan, RESULTS_2022)
     (appendix,) = household_appendices(plan)
     results = district_results(appendix)
-    assert [y.year for y in results.years] == [2023, 2024, 2025]
+    assert [y.year for y in results.years] == [2022, 2023]
     lines = {line.row.locality_slug: line for line in results.years[0].rows}
-    assert {slug: lines[slug].assessment.state for slug in EXPECTED_2023} == EXPECTED_2023
-    assert lines["hung-yen-van-lam"].assessment.state == State.NO_RESULT
-    assert lines["hung-yen-phu-cu"].measure == "rate" and lines["hung-yen-phu-cu"].assessment.final
-    assert lines["hung-yen-kim-dong"].baseline.year == 2022  # the previous year's result
+    assert {n: lines[district(plan, n).slug].assessment.state for n in EXPECTED_2022} == EXPECTED_2022
+    first = lines[district(plan, 1).slug]
+    assert first.measure == "rate" and first.assessment.final
+    assert lines[district(plan, 3).slug].baseline.year == 2021  # the previous year's result
 
 
 def test_the_province_roll_up_sums_the_districts_and_recomputes_the_rate(plan):
-    record_results(plan, RESULTS_2023)
+    record_results(plan, RESULTS_2022)
     rollup = district_results(household_appendices(plan)[0]).years[0].rollup
-    assert (rollup.reported, rollup.districts) == (4, 10)
-    assert rollup.households == 29700 + 32700 + 40700 + 48600 == 151700
-    assert rollup.poor_households == 440 + 500 + 550 + 1600 == 3090
-    assert rollup.rate == Decimal("2.04")  # 3.090 / 151.700, half-up
-    assert rollup.target.poor_households == 4607  # the province's own 2023 target
+    assert (rollup.reported, rollup.districts) == (4, 5)
+    assert rollup.households == 10000 + 10100 + 10200 + 10300 == 40600
+    assert rollup.poor_households == 440 + 500 + 470 + 500 == 1910
+    assert rollup.rate == Decimal("4.70")  # 1.910 / 40.600, half-up
+    assert rollup.target.poor_households == 450 + 451 + 452 + 453 + 454  # the province's own 2022 target
     assert rollup.published is None and rollup.assessment.state == State.NO_RESULT  # not every district reported
 
 
 def test_the_results_page_shows_states_and_the_roll_up_formatted(client, plan):
-    record_results(plan, RESULTS_2023)
-    response = client.get(reverse("reports:results", args=[HY]))  # public, like the plan
+    record_results(plan, RESULTS_2022)
+    response = client.get(reverse("reports:results", args=[plan.slug]))  # public, like the plan
     assert response.status_code == 200
-    section = year_section(response.content.decode(), "01", 2023)
-    for slug, state in EXPECTED_2023.items():
-        assert f'data-locality="{slug}" data-state="{state}"' in section, slug
-    assert 'data-locality="hung-yen-van-lam" data-state="no_result"' in section
-    assert '<td class="num rollup-households">151.700</td>' in section
-    assert '<td class="num rollup-poor">3.090</td>' in section
-    assert '<td class="num rollup-rate">2,04</td>' in section
-    assert "15/01/2024" in section and "1,48" in section
+    section = parse(response).by_id("districts-01-2022").next_sibling("div")
+    states = {row.attrs["data-locality"]: row.attrs["data-state"] for row in section.find_all("tr", data_locality=True)}
+    assert states == {district(plan, n).slug: str(state) for n, state in EXPECTED_2022.items()}
+    assertInHTML('<td class="num rollup-households">40.600</td>', section.html)
+    assertInHTML('<td class="num rollup-poor">1.910</td>', section.html)
+    assertInHTML('<td class="num rollup-rate">4,70</td>', section.html)
+    first = section.find("tr", data_locality=district(plan, 1).slug)
+    assert "15/01/2023" in first.text and "4,40" in first.text
 
 
 def test_a_complete_roll_up_is_judged_against_the_provinces_target(plan):
     (appendix,) = household_appendices(plan)
-    targets = HouseholdFigure.objects.filter(plan=plan, year=2023, kind="target").exclude(locality__slug="hung-yen")
-    record_results(plan, {f.locality.slug: (f.households, f.poor_households, JAN_2024) for f in targets})
+    targets = HouseholdFigure.objects.filter(plan=plan, year=2022, kind="target").exclude(locality=plan.province)
+    record_results(
+        plan, {number: (f.households, f.poor_households, JAN_2023) for number, f in enumerate(targets, start=1)}
+    )
     HouseholdFigure.objects.create(
         plan=plan,
-        locality=Locality.objects.get(slug="hung-yen"),
-        year=2023,
+        locality=plan.province,
+        year=2022,
         kind="result",
-        households=410858,
-        poor_households=4607,
-        published_rate=Decimal("1.12"),
-        source_date=JAN_2024,
+        households=51000,
+        poor_households=2260,
+        published_rate=Decimal("4.43"),
+        source_date=JAN_2023,
     )
     rollup = district_results(appendix).years[0].rollup
-    assert rollup.complete and rollup.poor_households == 4607 and rollup.households == 410858
-    assert rollup.rate == Decimal("1.12") and not rollup.rate_differs
+    assert rollup.complete and rollup.poor_households == 2260 and rollup.households == 51000
+    assert rollup.rate == Decimal("4.43") and not rollup.rate_differs
     assert rollup.assessment.state == State.ACHIEVED
 
 
-def test_a_table_without_households_is_judged_by_its_published_rates(plan):
-    tth = Plan.objects.get(slug=TTH)
-    (appendix,) = household_appendices(tth)
-    year = district_results(appendix).years[0]
-    first = year.rows[0]
+def test_a_result_without_households_is_judged_by_its_published_rate(plan):
+    (appendix,) = household_appendices(plan)
     HouseholdFigure.objects.create(
-        plan=tth, locality_id=first.row.locality_id, year=2024, kind="result", published_rate=Decimal("0.01")
+        plan=plan, locality=district(plan, 1), year=2022, kind="result", published_rate=Decimal("0.01")
     )
     line = district_results(appendix).years[0].rows[0]
     assert line.measure == "rate" and line.assessment.state == State.ACHIEVED
@@ -213,11 +207,30 @@ def test_a_table_without_households_is_judged_by_its_published_rates(plan):
 
 # --- indicators ---------------------------------------------------------------------------------------
 
+UNDERWEIGHT, POVERTY = "thu-tre-suy-dinh-duong", "thu-ty-le-ngheo"
+
+
+@pytest.fixture
+def indicators(small_plan):
+    """Two falling indicators of the small plan (2021–2023): underweight children, 9,6 in 2022 then “dưới 9” in
+    2023, and the poverty rate, “khoảng 0,5” in 2023."""
+    underweight = PlanIndicatorFactory(
+        plan=small_plan,
+        indicator=IndicatorFactory(code=UNDERWEIGHT, direction=Direction.DECREASE),
+        text="Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng",
+    )
+    IndicatorValueFactory(plan_indicator=underweight, year=2022, value=Decimal("9.6"))
+    IndicatorValueFactory(plan_indicator=underweight, year=2023, value=Decimal(9), qualifier=Qualifier.BELOW)
+    poverty = PlanIndicatorFactory(
+        plan=small_plan, indicator=IndicatorFactory(code=POVERTY, direction=Direction.DECREASE)
+    )
+    IndicatorValueFactory(plan_indicator=poverty, year=2023, value=Decimal("0.5"), qualifier=Qualifier.ABOUT)
+    return small_plan
+
 
 def indicator_result(plan, code, year, value, day):
-    plan_indicator = PlanIndicator.objects.get(plan=plan, indicator__code=code)
     return IndicatorValue.objects.create(
-        plan_indicator=plan_indicator,
+        plan_indicator=plan.indicators.get(indicator__code=code),
         year=year,
         kind="result",
         value=Decimal(value),
@@ -234,49 +247,44 @@ def indicator_state(plan, code, year):
 @pytest.mark.parametrize(
     ("value", "day", "state"),
     [
-        ("8,5", datetime.date(2026, 1, 20), State.ACHIEVED),
-        ("9", datetime.date(2026, 1, 20), State.BEHIND),  # “dưới 9”: 9 is not below 9
-        ("9,2", datetime.date(2025, 6, 30), State.ON_TRACK),  # from 9,6 (the 2024 target) 0,4 of 0,6 by mid-year
-        ("9,5", datetime.date(2025, 6, 30), State.BEHIND),
+        ("8.5", datetime.date(2024, 1, 20), State.ACHIEVED),
+        ("9", datetime.date(2024, 1, 20), State.BEHIND),  # “dưới 9”: 9 is not below 9
+        ("9.2", datetime.date(2023, 6, 30), State.ON_TRACK),  # from 9,6 (the 2022 target) 0,4 of 0,6 by mid-year
+        ("9.5", datetime.date(2023, 6, 30), State.BEHIND),
     ],
 )
-def test_an_indicator_result_against_below_9(plan, value, day, state):
-    target = PlanIndicator.objects.get(plan=plan, indicator__code="underweight-children").values.get(
-        year=2025, kind="target"
-    )
-    assert (target.qualifier, target.value) == (Qualifier.BELOW, Decimal(9))
-    indicator_result(plan, "underweight-children", 2025, value.replace(",", "."), day)
-    assert indicator_state(plan, "underweight-children", 2025) == state
+def test_an_indicator_result_is_judged_against_below_9(indicators, value, day, state):
+    indicator_result(indicators, UNDERWEIGHT, 2023, value, day)
+    assert indicator_state(indicators, UNDERWEIGHT, 2023) == state
 
 
 @pytest.mark.parametrize(
     ("value", "state"), [("0.52", State.ACHIEVED), ("0.48", State.ACHIEVED), ("0.6", State.BEHIND)]
 )
-def test_an_indicator_result_against_about_0_5(plan, value, state):
-    target = PlanIndicator.objects.get(plan=plan, indicator__code="poverty-rate").values.get(year=2025, kind="target")
-    assert (target.qualifier, target.value) == (Qualifier.ABOUT, Decimal("0.5"))
-    indicator_result(plan, "poverty-rate", 2025, value, None)
-    assert indicator_state(plan, "poverty-rate", 2025) == state
+def test_an_indicator_result_is_judged_against_about_0_5(indicators, value, state):
+    indicator_result(indicators, POVERTY, 2023, value, None)
+    assert indicator_state(indicators, POVERTY, 2023) == state
 
 
-def test_the_results_page_shows_an_indicator_result_with_its_qualified_target(client, plan):
-    indicator_result(plan, "underweight-children", 2025, "8.5", datetime.date(2026, 1, 20))
-    html = client.get(reverse("reports:results", args=[HY])).content.decode()
-    row = re.search(r'<tr data-indicator="underweight-children" data-year="2025"[^>]*>(.*?)</tr>', html, re.S)
-    assert 'data-state="achieved"' in row.group(0)
-    assert "8,5" in row.group(1) and "20/01/2026" in row.group(1) and "9</td>" in row.group(1)
+def test_the_results_page_shows_an_indicator_result_with_its_qualified_target(client, indicators):
+    indicator_result(indicators, UNDERWEIGHT, 2023, "8.5", datetime.date(2024, 1, 20))
+    page = parse(client.get(reverse("reports:results", args=[indicators.slug])))
+    row = page.find("tr", data_indicator=UNDERWEIGHT, data_year="2023")
+    assert row.attrs["data-state"] == "achieved"
+    year, baseline, target, result, _source, date = (cell.text for cell in row.find_all("td")[:6])
+    assert (year, baseline, target, result, date) == ("2023", "9,6", "dưới 9", "8,5", "20/01/2024")
 
 
-def test_results_page_of_a_plan_that_is_not_public_is_not_found(client, plan):
-    plan.is_public = False
-    plan.save()
-    assert client.get(reverse("reports:results", args=[HY])).status_code == 404
+def test_the_results_page_of_a_plan_that_is_not_public_is_not_found(client, small_plan):
+    small_plan.is_public = False
+    small_plan.save()
+    assert client.get(reverse("reports:results", args=[small_plan.slug])).status_code == 404
 
 
 # --- reporting deadlines ------------------------------------------------------------------------------
 
 
-def test_reporting_states_due_overdue_reported():
+def test_a_reporting_deadline_is_due_overdue_reported_or_undated():
     obligation = ReportingObligation(due_date=datetime.date(2024, 11, 30))
     assert Deadline(obligation, datetime.date(2024, 11, 27)).state == DeadlineState.DUE
     assert Deadline(obligation, datetime.date(2024, 11, 27)).days_left == 3
@@ -288,72 +296,77 @@ def test_reporting_states_due_overdue_reported():
     assert Deadline(ReportingObligation(), datetime.date(2024, 1, 1)).state == DeadlineState.UNDATED
 
 
+@pytest.fixture
+def obligation(small_plan):
+    """A one-off report of the small plan, due 30/11/2021."""
+    return ReportingObligationFactory(plan=small_plan)
+
+
 def mark_url(obligation):
     return reverse("review:mark_reported", args=[obligation.plan.slug, obligation.pk])
 
 
-def test_a_reviewer_marks_an_obligation_reported(client, plan):
-    people = hung_yen_people()
-    obligation = plan.reporting_obligations.first()
-    client.force_login(people["reviewer"])
+def obligation_row(client, obligation):
+    return parse(client.get(reverse("reports:results", args=[obligation.plan.slug]))).by_id(
+        f"obligation-{obligation.pk}"
+    )
+
+
+def test_a_reviewer_marks_an_obligation_reported(client, obligation, small_plan_people):
+    client.force_login(small_plan_people["reviewer"])
     response = client.post(
         mark_url(obligation), {"reported_on": "15/01/2024", "report_note": "Báo cáo số 12/BC-SLĐTBXH"}
     )
     assert response.status_code == 302
     obligation.refresh_from_db()
     assert (obligation.reported_on, obligation.report_note) == (datetime.date(2024, 1, 15), "Báo cáo số 12/BC-SLĐTBXH")
-    html = client.get(reverse("reports:results", args=[HY])).content.decode()
-    state = html.split(f'id="obligation-{obligation.pk}"', 1)[1].split("</tr>", 1)[0]
-    assert "15/01/2024" in state and "badge ok" in state
+    row = obligation_row(client, obligation)
+    assert "15/01/2024" in row.text and row.find(class_="badge").attrs["class"] == "badge ok"
     # Without a date: today.
     client.post(mark_url(obligation), {"report_note": ""})
     obligation.refresh_from_db()
     assert obligation.reported_on == timezone.localdate()
 
 
-def test_marking_reported_is_refused_for_an_official_and_a_get(client, plan):
-    people = hung_yen_people()
-    obligation = plan.reporting_obligations.first()
-    client.force_login(people["official"])
+def test_marking_reported_is_refused_for_an_official_and_for_a_get(client, obligation, small_plan_people):
+    client.force_login(small_plan_people["official"])
     response = client.post(mark_url(obligation), {"reported_on": "15/01/2024"})
     assert response.status_code == 403
     obligation.refresh_from_db()
     assert obligation.reported_on is None
     assert client.get(mark_url(obligation)).status_code == 405
     # Officials see the deadlines, without the form.
-    html = client.get(reverse("reports:results", args=[HY])).content.decode()
-    assert "/reported/" not in html
+    row = obligation_row(client, obligation)
+    assert "30/11/2021" in row.text and not row.find_all("form")
 
 
-def test_an_invalid_date_records_nothing(client, plan):
-    people = hung_yen_people()
-    obligation = plan.reporting_obligations.first()
-    client.force_login(people["reviewer"])
+def test_an_invalid_date_records_nothing(client, obligation, small_plan_people):
+    client.force_login(small_plan_people["reviewer"])
     response = client.post(mark_url(obligation), {"reported_on": "2024-31-01"}, follow=True)
     assert len(response.context["messages"]) == 1
     obligation.refresh_from_db()
     assert obligation.reported_on is None
 
 
-def test_an_obligation_of_another_plan_is_not_found(client, plan):
-    people = hung_yen_people()
-    other = ReportingObligation.objects.exclude(plan=plan).first()
-    client.force_login(people["reviewer"])
-    assert client.post(reverse("review:mark_reported", args=[HY, other.pk])).status_code == 404
+def test_an_obligation_of_another_plan_is_not_found(client, small_plan, small_plan_people):
+    other = ReportingObligationFactory()  # of a plan of another province
+    client.force_login(small_plan_people["reviewer"])
+    assert client.post(reverse("review:mark_reported", args=[small_plan.slug, other.pk])).status_code == 404
 
 
-def test_both_plans_show_their_deadlines_with_their_state(client):
-    html = client.get(reverse("reports:results", args=[TTH])).content.decode()
-    obligation = Plan.objects.get(slug=TTH).reporting_obligations.get(due_date=datetime.date(2024, 11, 30))
-    row = html.split(f'id="obligation-{obligation.pk}"', 1)[1].split("</tr>", 1)[0]
-    assert "30/11/2024" in row and "badge overdue" in row  # long past
-    html = client.get(reverse("reports:results", args=[HY])).content.decode()
-    assert 'id="reporting"' in html and "badge overdue" not in html.split('id="reporting"', 1)[1]  # periodic, undated
+def test_a_past_due_date_is_overdue_and_a_periodic_report_has_no_deadline_state(client, obligation):
+    row = obligation_row(client, obligation)
+    assert "30/11/2021" in row.text and row.find(class_="badge").attrs["class"] == "badge overdue"  # long past
+    periodic = ReportingObligationFactory(frequency=ReportingFrequency.PERIODIC, due_date=None)  # another plan's
+    page = parse(client.get(reverse("reports:results", args=[periodic.plan.slug])))
+    reporting = page.by_id("reporting")
+    assert reporting.by_id(f"obligation-{periodic.pk}")
+    assert not reporting.find_all(class_="overdue")
 
 
-def test_the_review_and_history_pages_answer_for_both_plans(client):
-    people = hung_yen_people()
-    client.force_login(people["reader"])
+def test_the_review_history_and_results_pages_answer_for_both_seed_plans(client, hung_yen_people):
+    """Seed fidelity: the pages render the real documents' tables (Hưng Yên's and Thừa Thiên Huế's layouts)."""
+    client.force_login(hung_yen_people["reader"])
     for slug in (HY, TTH):
         for name in ("review:review", "review:history", "reports:results"):
             assert client.get(reverse(name, args=[slug])).status_code == 200, (slug, name)

@@ -1,4 +1,11 @@
-"""Importing appendix workbooks: every cell validated, the changes previewed, then written all or none."""
+"""Importing appendix workbooks: every cell validated, the changes previewed, then written all or none.
+
+The rules (previews, all-or-none writes, limits, the command, the web flow, rights and review locks) are shown on
+plans each test builds: conftest's `small_plan` (three districts, 2021–2023; rows 6–8 of its sheet, the total in
+row 9) and its people. Two parts are shown on the seed plans instead, and say so: the round trips of the real
+documents, and the corpus of bad workbooks — whose messages name the sheets, rows and columns of the real layouts
+(Hưng Yên's two-row headers and indicator table, Thừa Thiên Huế's one-row layout).
+"""
 
 import datetime
 import io
@@ -9,23 +16,22 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from analysis.quality import Finding
 from indicators.models import IndicatorValue
-from localities.models import Locality
 from plans.models import HouseholdFigure, Plan
 from spreadsheets.changes import Change
 from spreadsheets.files import MAX_UPLOAD_BYTES
 from spreadsheets.importing import ImportRefused, apply_changes
-from workflow.models import RoleAssignment, TableReview
+from workflow.models import Role, TableReview
 
+from .factories import make_role_user
+from .helpers_b_plans import district
 from .workbook_factory import (
     HY,
     TTH,
@@ -39,23 +45,29 @@ from .workbook_factory import (
     to_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted in their English source; pages choose their language from the cookie (Vietnamese by
+# default), commands and services use the active one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 P01 = "Phụ lục 01"
 UNDERWEIGHT = "+ Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng cân nặng theo tuổi"
+SMALL = "tinh-thu-2021-2023"  # conftest's small_plan
+HOUSEHOLDS_2023, POOR_2023, RATE_2023 = (
+    "Năm 2023 — Tổng số hộ dân cư",
+    "Năm 2023 — Tổng số hộ nghèo",
+    "Năm 2023 — Tỷ lệ hộ nghèo (%)",
+)
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    # The messages are asserted in their English source; the Vietnamese catalogue is updated separately.
-    # Pages choose their language from the cookie (Vietnamese by default), commands and services use the active one.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def plan(small_plan):
+    return small_plan
 
 
-def figure(slug: str, label: str, year: int, kind: str) -> HouseholdFigure:
-    return HouseholdFigure.objects.get(plan__slug=slug, locality__appendixrow__label=label, year=year, kind=kind)
+def figure(plan, label: str, year: int = 2023, kind: str = "target") -> HouseholdFigure:
+    """The figure of the row labelled `label` (a seed plan may be given by its slug)."""
+    lookup = {"plan__slug": plan} if isinstance(plan, str) else {"plan": plan}
+    return HouseholdFigure.objects.get(**lookup, locality__appendixrow__label=label, year=year, kind=kind)
 
 
 def indicator_value(text: str, year: int, kind: str = "target") -> IndicatorValue:
@@ -66,11 +78,12 @@ def messages_of(result) -> list[str]:
     return [str(problem) for problem in result.errors]
 
 
-# --- round trip ------------------------------------------------------------------------------------
+# --- round trips of the seed documents -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("slug", [HY, TTH])
-def test_an_unchanged_export_imports_with_zero_changes_and_writes_nothing(slug):
+def test_an_unchanged_export_of_a_seed_plan_imports_with_zero_changes_and_writes_nothing(slug):
+    """Seed fidelity: each real document's export reads back as it is."""
     before = database_state()
     result = read(export(slug), slug)
     assert result.ok, messages_of(result)
@@ -79,89 +92,30 @@ def test_an_unchanged_export_imports_with_zero_changes_and_writes_nothing(slug):
     assert database_state() == before
 
 
-def test_the_findings_sheets_of_an_export_are_not_read_back(monkeypatch):
-    finding = Finding("total_is_sum", P01, "01", "Tổng cộng", "Năm 2024 — Tổng số hộ nghèo", 2954, 2963, -9, "…")
-    monkeypatch.setattr("spreadsheets.export.check_appendices", lambda tables: [finding])
-    data = export(HY)
-    assert "Kiểm tra – 01" in open_workbook(data).sheetnames
-    result = read(data, HY)
-    assert result.ok and result.changes == [] and "Kiểm tra – 01" not in result.sheets
-
-
 def test_the_policy_task_sheet_of_a_full_export_is_skipped_with_a_note():
+    """Shown on the seed plan of Hưng Yên because its Phụ lục 3 (policy tasks) is the export-only appendix."""
     result = read(export(HY), HY)
     assert result.sheets == [P01, "Phụ lục 02"]
     assert any("Phụ lục 3 is export-only" in str(notice) for notice in result.notices)
 
 
-def test_two_changed_cells_are_exactly_the_two_changes_previewed_then_applied():
-    data = edited(
-        HY,
-        None,
-        [
-            (P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109),
-            (P01, "Tiên Lữ", "Năm 2025 — Tổng số hộ nghèo", 180),
-        ],
-    )
-    before = database_state()
-    result = read(data, HY)
-    assert result.ok, messages_of(result)
-    assert [(c.label, c.year, c.column, c.display_old, c.display_new) for c in result.changes] == [
-        ("Phù Cừ", 2024, "Năm 2024 — Tổng số hộ dân cư", "30,009", "30,109"),
-        ("Tiên Lữ", 2025, "Năm 2025 — Tổng số hộ nghèo", "183", "180"),
-    ]
-    assert [(c.sheet, c.row) for c in result.changes] == [(P01, 8), (P01, 9)]
-    assert database_state() == before  # the preview writes nothing
-
-    assert apply_changes(Plan.objects.get(slug=HY), result.changes, reason="Rà soát", source="phu-luc.xlsx") == 2
-    assert figure(HY, "Phù Cừ", 2024, "target").households == 30109
-    assert figure(HY, "Tiên Lữ", 2025, "target").poor_households == 180
-    after = database_state()
-    changed = [(old, new) for old, new in zip(before[0], after[0], strict=True) if old != new]
-    assert len(changed) == 2
-    assert after[1] == before[1]
-    history = figure(HY, "Phù Cừ", 2024, "target").history.first()
-    assert history.history_change_reason == "Rà soát (import of phu-luc.xlsx)"
-
-
-def test_the_same_file_imported_again_finds_nothing_left_to_change():
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
-    apply_changes(Plan.objects.get(slug=HY), read(data, HY, "01").changes)
-    assert read(data, HY, "01").changes == []
-
-
-def test_vietnamese_numbers_typed_as_text_are_read_as_the_document_writes_them():
-    sheet = "Phụ lục"
-    same = edited(
-        TTH,
-        None,
-        [
-            (sheet, "Toàn tỉnh", "Tổng số hộ nghèo năm 2023", "7.540"),
-            (sheet, "Toàn tỉnh", "Tỷ lệ nghèo năm 2023", "2,27"),
-        ],
-    )
-    result = read(same, TTH)
-    assert result.ok, messages_of(result)
-    assert result.changes == []
-    changed = edited(TTH, None, [(sheet, "Huyện A Lưới", "Tổng số hộ nghèo năm 2023", "3.490")])
-    result = read(changed, TTH)
-    assert [(c.old, c.new) for c in result.changes] == [("3485", "3490")]
-
-
 def test_a_locality_may_be_named_as_the_row_label_or_by_its_official_name():
+    """Shown on the seed plan of Thừa Thiên Huế because its table names each district twice (label and unit)."""
     data = edited(TTH, None, [("Phụ lục", "Huyện A Lưới", "Đơn vị", "huyện  A Lưới")])
     result = read(data, TTH)
     assert result.ok and result.changes == []
 
 
 def test_a_rate_printed_with_one_decimal_equals_the_stored_two_decimals():
-    # Kim Động 2023 is printed “1,2”: the export writes 1.2 and reading it back changes nothing.
+    """Seed fidelity: Kim Động 2023 is printed “1,2” in Hưng Yên's plan; the export writes 1.2 and reading it back
+    changes nothing."""
     ws = open_workbook(export(HY, "01"))[P01]
     assert ws.cell(row=find_row(ws, "Kim Động"), column=find_column(ws, "Năm 2023 — Tỷ lệ hộ nghèo (%)")).value == 1.2
     assert read(export(HY, "01"), HY, "01").changes == []
 
 
 def test_an_indicator_value_changes_and_its_written_form_follows():
+    """Shown on the seed plan of Hưng Yên because its Phụ lục 02 writes targets as the document does (“dưới 9%”)."""
     data = edited(
         HY,
         "02",
@@ -178,52 +132,106 @@ def test_an_indicator_value_changes_and_its_written_form_follows():
 
 
 def test_a_change_to_a_text_column_of_the_indicator_table_is_ignored_with_a_note():
+    """Shown on the seed plan of Hưng Yên because its indicator table has the text columns (ĐVT) of the document."""
     data = edited(HY, "02", [("Phụ lục 02", UNDERWEIGHT, "ĐVT", "người")])
     result = read(data, HY, "02")
     assert result.ok and result.changes == []
     assert any("Only the figures are imported" in str(notice) for notice in result.notices)
 
 
-def test_a_row_missing_from_the_sheet_is_left_as_it_is_with_a_note():
-    workbook = open_workbook(export(HY, "01"))
-    ws = workbook[P01]
-    ws.delete_rows(find_row(ws, "Văn Lâm"))
-    result = read(to_bytes(workbook), HY, "01")
-    assert result.ok and result.changes == []
-    assert any("“Văn Lâm” is not in the sheet" in str(notice) for notice in result.notices)
+# --- the rules of an import, on a small plan ------------------------------------------------------------
 
 
-def test_confirmation_refuses_everything_when_a_figure_changed_since_the_preview():
+def test_the_findings_sheets_of_an_export_are_not_read_back(plan, monkeypatch):
+    finding = Finding("total_is_sum", P01, "01", "Tổng cộng", POOR_2023, 1203, 1210, -7, "…")
+    monkeypatch.setattr("spreadsheets.export.check_appendices", lambda tables: [finding])
+    data = export(plan)
+    assert "Kiểm tra – 01" in open_workbook(data).sheetnames
+    result = read(data, plan)
+    assert result.ok and result.changes == [] and "Kiểm tra – 01" not in result.sheets
+
+
+def test_two_changed_cells_are_exactly_the_two_changes_previewed_then_applied(plan):
     data = edited(
-        HY,
-        "01",
-        [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109), (P01, "Yên Mỹ", "Năm 2025 — Tổng số hộ nghèo", 230)],
+        plan, None, [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001), (P01, "Huyện Số 2", HOUSEHOLDS_2023, 10102)]
     )
-    changes = read(data, HY, "01").changes
-    HouseholdFigure.objects.filter(pk=figure(HY, "Yên Mỹ", 2025, "target").pk).update(poor_households=233)
+    before = database_state()
+    result = read(data, plan)
+    assert result.ok, messages_of(result)
+    assert [(c.label, c.year, c.column, c.display_old, c.display_new) for c in result.changes] == [
+        ("Huyện Số 1", 2023, HOUSEHOLDS_2023, "10,000", "10,001"),
+        ("Huyện Số 2", 2023, HOUSEHOLDS_2023, "10,100", "10,102"),
+    ]
+    assert [(c.sheet, c.row) for c in result.changes] == [(P01, 6), (P01, 7)]
+    assert database_state() == before  # the preview writes nothing
+
+    assert apply_changes(plan, result.changes, reason="Rà soát", source="phu-luc.xlsx") == 2
+    assert figure(plan, "Huyện Số 1").households == 10001
+    assert figure(plan, "Huyện Số 2").households == 10102
+    after = database_state()
+    changed = [(old, new) for old, new in zip(before[0], after[0], strict=True) if old != new]
+    assert len(changed) == 2
+    assert after[1] == before[1]
+    history = figure(plan, "Huyện Số 1").history.first()
+    assert history.history_change_reason == "Rà soát (import of phu-luc.xlsx)"
+
+
+def test_the_same_file_imported_again_finds_nothing_left_to_change(plan):
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
+    apply_changes(plan, read(data, plan, "01").changes)
+    assert read(data, plan, "01").changes == []
+
+
+def test_vietnamese_numbers_typed_as_text_are_read_as_the_document_writes_them(plan):
+    same = edited(plan, None, [(P01, "Tổng cộng", POOR_2023, "1.203"), (P01, "Tổng cộng", RATE_2023, "3,97")])
+    result = read(same, plan)
+    assert result.ok, messages_of(result)
+    assert result.changes == []
+    changed = edited(plan, None, [(P01, "Huyện Số 3", HOUSEHOLDS_2023, "10.201")])
+    result = read(changed, plan)
+    assert [(c.old, c.new) for c in result.changes] == [("10200", "10201")]
+
+
+def test_a_row_missing_from_the_sheet_is_left_as_it_is_with_a_note(plan):
+    workbook = open_workbook(export(plan, "01"))
+    ws = workbook[P01]
+    ws.delete_rows(find_row(ws, "Huyện Số 2"))
+    result = read(to_bytes(workbook), plan, "01")
+    assert result.ok and result.changes == []
+    assert any("“Huyện Số 2” is not in the sheet" in str(notice) for notice in result.notices)
+
+
+def test_confirmation_refuses_everything_when_a_figure_changed_since_the_preview(plan):
+    data = edited(
+        plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001), (P01, "Huyện Số 3", HOUSEHOLDS_2023, 10201)]
+    )
+    changes = read(data, plan, "01").changes
+    HouseholdFigure.objects.filter(pk=figure(plan, "Huyện Số 3").pk).update(households=10199)
     before = database_state()
     with pytest.raises(ImportRefused) as refused:
-        apply_changes(Plan.objects.get(slug=HY), changes)
+        apply_changes(plan, changes)
     assert "changed after the preview" in str(refused.value.problems[0])
-    assert str(refused.value.problems[0]).startswith("Sheet “Phụ lục 01”, row 14, column “Năm 2025 — Tổng số hộ nghèo”")
+    assert str(refused.value.problems[0]).startswith(f"Sheet “Phụ lục 01”, row 8, column “{HOUSEHOLDS_2023}”")
     assert database_state() == before
-    assert figure(HY, "Phù Cừ", 2024, "target").households == 30009
+    assert figure(plan, "Huyện Số 1").households == 10000
 
 
-def test_the_change_set_survives_the_session_as_plain_data():
-    change = read(edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tỷ lệ hộ nghèo (%)", 1.07)]), HY, "01").changes[0]
+def test_the_change_set_survives_the_session_as_plain_data(plan):
+    change = read(edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)]), plan, "01").changes[0]
     assert Change.from_session(change.to_session()) == change
-    assert change.to_session()["old"] == "1.06" and change.to_session()["new"] == "1.07"
+    assert change.to_session()["old"] == "10000" and change.to_session()["new"] == "10001"
 
 
-def test_an_import_moves_the_edit_version_on_so_an_open_grid_does_not_overwrite_it():
-    version = figure(HY, "Phù Cừ", 2024, "target").version
-    changes = read(edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)]), HY, "01").changes
-    apply_changes(Plan.objects.get(slug=HY), changes)
-    assert figure(HY, "Phù Cừ", 2024, "target").version == version + 1
+def test_an_import_moves_the_edit_version_on_so_an_open_grid_does_not_overwrite_it(plan):
+    version = figure(plan, "Huyện Số 1").version
+    changes = read(edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)]), plan, "01").changes
+    apply_changes(plan, changes)
+    assert figure(plan, "Huyện Số 1").version == version + 1
 
 
 # --- a corpus of bad workbooks: each refused with its message, the database unchanged ------------------
+#
+# Shown on the seed plans because each message names the sheet, row and column of a real document's layout.
 
 
 def _not_a_workbook():
@@ -521,39 +529,36 @@ def test_the_command_refuses_a_bad_workbook_with_status_1_and_writes_nothing(tmp
     assert database_state() == before
 
 
-def test_a_sheet_with_more_rows_than_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr("spreadsheets.sheets.MAX_ROWS", 5)
-    result = read(export(HY, "01"), HY, "01")
-    assert messages_of(result) == ["Sheet “Phụ lục 01”: The sheet has more than 5 rows: nothing was read."]
+def test_a_sheet_with_more_rows_than_the_limit_is_refused(plan, monkeypatch):
+    monkeypatch.setattr("spreadsheets.sheets.MAX_ROWS", 3)  # the plan's table has four: three districts, the total
+    result = read(export(plan, "01"), plan, "01")
+    assert messages_of(result) == ["Sheet “Phụ lục 01”: The sheet has more than 3 rows: nothing was read."]
 
 
-def test_a_huge_sheet_is_refused_before_it_is_loaded_whole():
+def test_a_huge_sheet_is_refused_before_it_is_loaded_whole(plan):
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(P01)
     for number in range(20_100):
-        ws.append([number, "Phù Cừ", 1])
-    result = read(to_bytes(workbook), HY, "01")
+        ws.append([number, "Huyện Số 1", 1])
+    result = read(to_bytes(workbook), plan, "01")
     assert messages_of(result) == ["Sheet “Phụ lục 01” has more than 20,000 rows: nothing was read."]
 
 
-def test_formatting_far_outside_the_table_is_neither_content_nor_a_reason_to_refuse():
-    workbook = open_workbook(export(HY, "01"))
+def test_formatting_far_outside_the_table_is_neither_content_nor_a_reason_to_refuse(plan):
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
     ws["XFD40"].font = Font(bold=True)  # a whole column or row formatted by hand leaves cells like these
     ws["C30000"].number_format = "0.00"
+    data = to_bytes(workbook)  # saving it is openpyxl's time, not the import's
     started = time.perf_counter()
-    result = read(to_bytes(workbook), HY, "01")
+    result = read(data, plan, "01")
     assert result.ok and result.changes == []
     assert time.perf_counter() - started < 10
 
 
-def test_every_error_of_a_file_is_listed_not_only_the_first():
-    data = edited(
-        HY,
-        "01",
-        [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ nghèo", "nhiều"), (P01, "Tiên Lữ", "Năm 2024 — Tổng số hộ nghèo", -1)],
-    )
-    assert len(read(data, HY, "01").errors) == 2
+def test_every_error_of_a_file_is_listed_not_only_the_first(plan):
+    data = edited(plan, "01", [(P01, "Huyện Số 1", POOR_2023, "nhiều"), (P01, "Huyện Số 2", POOR_2023, -1)])
+    assert len(read(data, plan, "01").errors) == 2
 
 
 # --- the command ------------------------------------------------------------------------------------
@@ -565,69 +570,68 @@ def _write(tmp_path, data: bytes):
     return str(path)
 
 
-def test_the_command_dry_run_prints_the_changes_and_writes_nothing(tmp_path):
-    path = _write(tmp_path, edited(HY, "01", [(P01, "Văn Giang", "Năm 2025 — Tổng số hộ dân cư", 34900)]))
+def test_the_command_dry_run_prints_the_changes_and_writes_nothing(plan, tmp_path):
+    path = _write(tmp_path, edited(plan, "01", [(P01, "Huyện Số 3", HOUSEHOLDS_2023, 10201)]))
     before = database_state()
     out = StringIO()
-    call_command("import_appendix", HY, path, "--appendix", "01", "--dry-run", stdout=out)
-    assert "Văn Giang, 2025, Năm 2025 — Tổng số hộ dân cư: 34,824 → 34,900" in out.getvalue()
+    call_command("import_appendix", SMALL, path, "--appendix", "01", "--dry-run", stdout=out)
+    assert f"Huyện Số 3, 2023, {HOUSEHOLDS_2023}: 10,200 → 10,201" in out.getvalue()
     assert "Dry run: nothing was written." in out.getvalue()
     assert database_state() == before
 
 
-def test_the_command_applies_the_changes_and_exits_0(tmp_path):
-    path = _write(tmp_path, edited(HY, "01", [(P01, "Văn Giang", "Năm 2025 — Tổng số hộ dân cư", 34900)]))
+def test_the_command_applies_the_changes_and_exits_0(plan, tmp_path):
+    path = _write(tmp_path, edited(plan, "01", [(P01, "Huyện Số 3", HOUSEHOLDS_2023, 10201)]))
     out = StringIO()
-    call_command("import_appendix", HY, path, stdout=out)
+    call_command("import_appendix", SMALL, path, stdout=out)
     assert "Saved 1 change." in out.getvalue()  # a correct plural (issue 14)
-    assert figure(HY, "Văn Giang", 2025, "target").households == 34900
+    assert figure(plan, "Huyện Số 3").households == 10201
 
 
-def test_the_command_writes_nothing_for_an_unchanged_file(tmp_path):
-    path = _write(tmp_path, export(TTH))
+def test_the_command_writes_nothing_for_an_unchanged_file(plan, tmp_path):
+    path = _write(tmp_path, export(plan))
     before = database_state()
     out = StringIO()
-    call_command("import_appendix", TTH, path, stdout=out)
+    call_command("import_appendix", SMALL, path, stdout=out)
     assert "nothing to change" in out.getvalue()
     assert database_state() == before
 
 
-def test_the_exit_status_from_the_command_line_is_1_for_a_refused_file_and_0_otherwise(tmp_path, capsys, monkeypatch):
+def test_the_exit_status_from_the_command_line_is_1_for_a_refused_file_and_0_otherwise(
+    plan, tmp_path, capsys, monkeypatch
+):
     # run_from_argv closes the database connections when it ends, as a real command line would;
     # here that would close the test's own connection (PostgreSQL then refuses the next query).
     monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(_not_a_workbook())
     with pytest.raises(SystemExit) as exited:
-        ManagementUtility(["manage.py", "import_appendix", HY, str(bad)]).execute()
+        ManagementUtility(["manage.py", "import_appendix", SMALL, str(bad)]).execute()
     assert exited.value.code == 1
     assert "not an Excel workbook" in capsys.readouterr().err
-    good = _write(tmp_path, export(HY))
-    ManagementUtility(["manage.py", "import_appendix", HY, good, "--dry-run"]).execute()  # returns: status 0
+    good = _write(tmp_path, export(plan))
+    ManagementUtility(["manage.py", "import_appendix", SMALL, good, "--dry-run"]).execute()  # returns: status 0
 
 
-def test_the_command_refuses_a_missing_file_and_an_unknown_plan(tmp_path):
+def test_the_command_refuses_a_missing_file_and_an_unknown_plan(plan, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
-        call_command("import_appendix", HY, str(tmp_path / "missing.xlsx"))
+        call_command("import_appendix", SMALL, str(tmp_path / "missing.xlsx"))
     with pytest.raises(CommandError, match="no plan"):
         call_command("import_appendix", "no-such-plan", str(tmp_path / "missing.xlsx"))
 
 
-def test_the_command_can_import_as_an_account_and_then_checks_its_rights(tmp_path):
-    official = get_user_model().objects.create_user("phu-cu", password="x-strong-pass-1")
-    RoleAssignment.objects.create(
-        user=official, role="locality_official", locality=Locality.objects.get(slug="hung-yen-phu-cu")
-    )
-    path = _write(tmp_path, edited(HY, "01", [(P01, "Tiên Lữ", "Năm 2025 — Tổng số hộ nghèo", 180)]))
+def test_the_command_can_import_as_an_account_and_then_checks_its_rights(plan, small_plan_people, tmp_path):
+    official = small_plan_people["official"]  # of Huyện Số 1
+    path = _write(tmp_path, edited(plan, "01", [(P01, "Huyện Số 2", HOUSEHOLDS_2023, 10102)]))
     errors = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_appendix", HY, path, "--user", "phu-cu", stdout=StringIO(), stderr=errors)
+        call_command("import_appendix", SMALL, path, "--user", official.username, stdout=StringIO(), stderr=errors)
     assert "your own district" in errors.getvalue()
 
 
 # --- the web flow -----------------------------------------------------------------------------------
 
-IMPORT_01 = reverse("spreadsheets:import_appendix", args=[HY, "01"])
+IMPORT_01 = reverse("spreadsheets:import_appendix", args=[SMALL, "01"])
 
 
 def upload(data: bytes, name: str = "phu-luc-01.xlsx") -> SimpleUploadedFile:
@@ -636,155 +640,153 @@ def upload(data: bytes, name: str = "phu-luc-01.xlsx") -> SimpleUploadedFile:
     )
 
 
-def test_an_editor_uploads_sees_the_preview_then_confirms(admin_client, superuser):
+def two_changes(plan) -> bytes:
+    return edited(
+        plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001), (P01, "Huyện Số 2", HOUSEHOLDS_2023, 10102)]
+    )
+
+
+def test_an_editor_uploads_sees_the_preview_then_confirms(admin_client, superuser, plan):
     response = admin_client.get(IMPORT_01)
     assert response.status_code == 200
     assert b'type="file"' in response.content
 
-    data = edited(
-        HY,
-        "01",
-        [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109), (P01, "Tiên Lữ", "Năm 2025 — Tổng số hộ nghèo", 180)],
-    )
     before = database_state()
-    response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
+    response = admin_client.post(IMPORT_01, {"workbook": upload(two_changes(plan))})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 changes" in page and "30,009" in page and "30,109" in page and "183" in page and "180" in page
+    assert "2 changes" in page and all(number in page for number in ("10,000", "10,001", "10,100", "10,102"))
     assert database_state() == before
-    pending = admin_client.session[f"workbook-import:{HY}:01"]
+    pending = admin_client.session[f"workbook-import:{SMALL}:01"]
     assert len(pending["changes"]) == 2 and "file" in pending and "workbook" not in pending
 
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": response.context["token"]})
     assert response.status_code == 302
-    assert figure(HY, "Phù Cừ", 2024, "target").households == 30109
-    assert figure(HY, "Tiên Lữ", 2025, "target").poor_households == 180
-    assert figure(HY, "Phù Cừ", 2024, "target").history.first().history_user == superuser
-    assert f"workbook-import:{HY}:01" not in admin_client.session
+    assert figure(plan, "Huyện Số 1").households == 10001
+    assert figure(plan, "Huyện Số 2").households == 10102
+    assert figure(plan, "Huyện Số 1").history.first().history_user == superuser
+    assert f"workbook-import:{SMALL}:01" not in admin_client.session
     assert "2 changes were saved" in admin_client.get(IMPORT_01).content.decode()
 
 
-def test_the_preview_shows_the_figures_the_vietnamese_way_by_default(admin_client):
+def test_the_preview_shows_the_figures_the_vietnamese_way_by_default(admin_client, plan):
     del admin_client.cookies[settings.LANGUAGE_COOKIE_NAME]
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", "30.109")])
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, "10.001")])
     page = admin_client.post(IMPORT_01, {"workbook": upload(data)}).content.decode()
-    assert "30.009" in page and "30.109" in page
+    assert "10.000" in page and "10.001" in page
 
 
-def test_a_refused_upload_shows_the_errors_first_and_keeps_nothing_pending(admin_client):
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ nghèo", 40000)])
+def test_a_refused_upload_shows_the_errors_first_and_keeps_nothing_pending(admin_client, plan):
+    data = edited(plan, "01", [(P01, "Huyện Số 1", POOR_2023, 40000)])
     before = database_state()
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Sheet “Phụ lục 01”, row 8, column “Năm 2024 — Tổng số hộ nghèo” (M)" in page
+    assert f"Sheet “Phụ lục 01”, row 6, column “{POOR_2023}” (J)" in page
     assert 'name="confirm"' not in page
-    assert f"workbook-import:{HY}:01" not in admin_client.session
+    assert f"workbook-import:{SMALL}:01" not in admin_client.session
     assert database_state() == before
 
 
-def test_a_file_that_is_not_a_workbook_is_answered_with_a_message_not_an_error(admin_client):
+def test_a_file_that_is_not_a_workbook_is_answered_with_a_message_not_an_error(admin_client, plan):
     response = admin_client.post(IMPORT_01, {"workbook": upload(b"\x00\x01 garbage", "data.xlsx")})
     assert response.status_code == 200
     assert "not an Excel workbook" in response.content.decode()
 
 
-def test_an_upload_without_a_file_shows_the_form_again(admin_client):
+def test_an_upload_without_a_file_shows_the_form_again(admin_client, plan):
     response = admin_client.post(IMPORT_01, {})
     assert response.status_code == 400
     assert b'type="file"' in response.content
 
 
-def test_confirming_without_a_pending_preview_saves_nothing(admin_client):
+def test_confirming_without_a_pending_preview_saves_nothing(admin_client, plan):
     before = database_state()
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": "forged"}, follow=True)
     assert "nothing to confirm" in response.content.decode()
     assert database_state() == before
 
 
-def test_confirming_after_someone_else_changed_the_figure_saves_nothing(admin_client):
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+def test_confirming_after_someone_else_changed_the_figure_saves_nothing(admin_client, plan):
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
-    HouseholdFigure.objects.filter(pk=figure(HY, "Phù Cừ", 2024, "target").pk).update(households=30050)
+    HouseholdFigure.objects.filter(pk=figure(plan, "Huyện Số 1").pk).update(households=9999)
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": response.context["token"]}, follow=True)
     assert "changed after the preview" in response.content.decode()
-    assert figure(HY, "Phù Cừ", 2024, "target").households == 30050
+    assert figure(plan, "Huyện Số 1").households == 9999
 
 
-def test_an_unchanged_upload_says_there_is_nothing_to_change(admin_client):
-    response = admin_client.post(IMPORT_01, {"workbook": upload(export(HY, "01"))})
+def test_an_unchanged_upload_says_there_is_nothing_to_change(admin_client, plan):
+    response = admin_client.post(IMPORT_01, {"workbook": upload(export(plan, "01"))})
     assert "there is nothing to change" in response.content.decode()
     assert 'name="confirm"' not in response.content.decode()
 
 
 def test_the_policy_task_appendix_page_says_it_is_export_only(admin_client):
+    """Shown on the seed plan of Hưng Yên because its Phụ lục 3 (policy tasks) is the export-only appendix."""
     url = reverse("spreadsheets:import_appendix", args=[HY, "03"])
     assert "export-only" in admin_client.get(url).content.decode()
     response = admin_client.post(url, {"workbook": upload(export(HY, "03"))})
     assert response.status_code == 400
 
 
-def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_written(client):
+def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_written(client, plan):
     response = client.get(IMPORT_01)
     assert response.status_code == 302 and "/login/" in response["Location"]
     before = database_state()
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = client.post(IMPORT_01, {"workbook": upload(data)})
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert database_state() == before
 
 
-def test_an_account_without_edit_rights_is_refused(client):
-    client.force_login(get_user_model().objects.create_user("reader", password="x-strong-pass-1"))
+def test_an_account_without_edit_rights_is_refused(client, plan):
+    client.force_login(make_role_user(Role.READER, province=plan.province))
     assert client.get(IMPORT_01).status_code == 403
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     before = database_state()
     assert client.post(IMPORT_01, {"workbook": upload(data)}).status_code == 403
     assert database_state() == before
 
 
-def test_a_district_official_may_import_only_their_own_district(client):
-    official = get_user_model().objects.create_user("phu-cu", password="x-strong-pass-1")
-    RoleAssignment.objects.create(
-        user=official, role="locality_official", locality=Locality.objects.get(slug="hung-yen-phu-cu")
-    )
-    client.force_login(official)
-    mine = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+def test_a_district_official_may_import_only_their_own_district(client, plan, small_plan_people):
+    client.force_login(small_plan_people["official"])  # of Huyện Số 1
+    mine = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = client.post(IMPORT_01, {"workbook": upload(mine)})
     assert response.context["result"].ok
-    theirs = edited(HY, "01", [(P01, "Tiên Lữ", "Năm 2025 — Tổng số hộ nghèo", 180)])
+    theirs = edited(plan, "01", [(P01, "Huyện Số 2", HOUSEHOLDS_2023, 10102)])
     response = client.post(IMPORT_01, {"workbook": upload(theirs)})
-    assert "Sheet “Phụ lục 01”, row 9, column “Huyện/TX/TP” (B): You may only change the figures of your own" in (
+    assert not response.context["result"].ok
+    assert "Sheet “Phụ lục 01”, row 7, column “Huyện” (B): You may only change the figures of your own" in (
         response.content.decode()
     )
 
 
-def _review(state: str, locality_slug: str = "hung-yen-phu-cu"):
-    locality = Locality.objects.get(slug=locality_slug)
-    TableReview.objects.create(plan=Plan.objects.get(slug=HY), table="districts", locality=locality, state=state)
+def _review(plan, state: str):
+    TableReview.objects.create(plan=plan, table="districts", locality=district(plan, 1), state=state)
 
 
-def test_an_approved_district_cannot_be_changed_by_an_import(admin_client):
-    _review("approved")
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+def test_an_approved_district_cannot_be_changed_by_an_import(admin_client, plan):
+    _review(plan, "approved")
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     assert "Approved by" in response.content.decode() and not response.context["result"].ok
 
 
-def test_a_reopened_district_changes_only_with_a_reason(admin_client):
-    _review("reopened")
-    data = edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 30109)])
+def test_a_reopened_district_changes_only_with_a_reason(admin_client, plan):
+    _review(plan, "reopened")
+    data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     assert response.context["result"].reason_required
     token = response.context["token"]
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": " "})
     assert response.status_code == 400
     assert "give a reason" in response.content.decode()
-    assert figure(HY, "Phù Cừ", 2024, "target").households == 30009
+    assert figure(plan, "Huyện Số 1").households == 10000
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": "Số liệu rà soát cuối năm"})
     assert response.status_code == 302
-    saved = figure(HY, "Phù Cừ", 2024, "target")
-    assert saved.households == 30109
+    saved = figure(plan, "Huyện Số 1")
+    assert saved.households == 10001
     assert saved.history.first().history_change_reason == "Số liệu rà soát cuối năm (import of phu-luc-01.xlsx)"
 
 
@@ -792,8 +794,8 @@ def test_a_reopened_district_changes_only_with_a_reason(admin_client):
     "url",
     [
         reverse("spreadsheets:import_appendix", args=["no-such-plan", "01"]),
-        reverse("spreadsheets:import_appendix", args=[HY, "09"]),
+        reverse("spreadsheets:import_appendix", args=[SMALL, "09"]),
     ],
 )
-def test_unknown_plans_and_appendices_are_not_found(admin_client, url):
+def test_unknown_plans_and_appendices_are_not_found(admin_client, plan, url):
     assert admin_client.get(url).status_code == 404

@@ -1,4 +1,5 @@
-"""Workbooks built in tests: exports of the seed plans, edited cell by cell the way an official would.
+"""Workbooks built in tests: exports of a plan (one a test built, or a seed plan named by its slug), edited cell by
+cell the way an official would.
 
 The helpers find rows and columns by what a person reads (the row label, the column's group and
 header), not by the export's coordinates, so that the tests check the layout rather than repeat it.
@@ -17,8 +18,13 @@ from spreadsheets.importing import ImportResult, read_workbook
 TTH, HY = "thua-thien-hue-2024", "hung-yen-2023-2025"
 
 
-def export(slug: str, code: str | None = None) -> bytes:
-    return workbook_bytes(Plan.objects.get(slug=slug), code)
+def as_plan(plan: Plan | str) -> Plan:
+    """A plan given itself or by its slug."""
+    return plan if isinstance(plan, Plan) else Plan.objects.get(slug=plan)
+
+
+def export(plan: Plan | str, code: str | None = None) -> bytes:
+    return workbook_bytes(as_plan(plan), code)
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -79,16 +85,16 @@ def cell(ws, label: str, title: str):
     return ws.cell(row=find_row(ws, label), column=find_column(ws, title))
 
 
-def edited(slug: str, code: str | None, edits: list[tuple[str, str, str, object]]) -> bytes:
+def edited(plan: Plan | str, code: str | None, edits: list[tuple[str, str, str, object]]) -> bytes:
     """An export with cells changed: (sheet, row label, column title, new value)."""
-    workbook = open_workbook(export(slug, code))
+    workbook = open_workbook(export(plan, code))
     for sheet, label, title, value in edits:
         cell(workbook[sheet], label, title).value = value
     return to_bytes(workbook)
 
 
-def read(data: bytes, slug: str, code: str | None = None, user=None) -> ImportResult:
-    plan = Plan.objects.get(slug=slug)
+def read(data: bytes, plan: Plan | str, code: str | None = None, user=None) -> ImportResult:
+    plan = as_plan(plan)
     appendix = plan.appendices.get(code=code) if code else None
     return read_workbook(BytesIO(data), size=len(data), plan=plan, appendix=appendix, user=user)
 

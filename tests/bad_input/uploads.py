@@ -1,7 +1,9 @@
 """Broken and hostile workbooks, built in memory when a test asks for them (nothing large is committed).
 
-Each builder returns the bytes of an upload. The large ones are built so that they stay small or cheap to
-make: the 1.000.000-row sheet is streamed into the zip, the zip bomb is a stream of zeros.
+Each builder returns the bytes of an upload; those made from an export take the plan (a plan of districts
+“Huyện Số 1”, … with a column “Năm 2023”, as tests/factories.py's make_household_plan builds it). The large ones
+are built so that they stay small or cheap to make: the 1.000.000-row sheet is streamed into the zip, the zip
+bomb is a stream of zeros.
 """
 
 import io
@@ -10,11 +12,13 @@ import zipfile
 
 from openpyxl import Workbook
 
-from ..workbook_factory import HY, edited, export, find_row, open_workbook, to_bytes
+from ..workbook_factory import edited, export, find_column, find_row, open_workbook, to_bytes
 
 P01 = "Phụ lục 01"
-POOR_2024 = "Năm 2024 — Tổng số hộ nghèo"
-RATE_2024 = "Năm 2024 — Tỷ lệ hộ nghèo (%)"
+DISTRICT = "Huyện Số 1"
+HOUSEHOLDS = "Năm 2023 — Tổng số hộ dân cư"
+POOR = "Năm 2023 — Tổng số hộ nghèo"
+RATE = "Năm 2023 — Tỷ lệ hộ nghèo (%)"
 
 
 def not_a_workbook() -> bytes:
@@ -29,8 +33,8 @@ def pdf_named_xlsx() -> bytes:
     return b"%PDF-1.4\n" + b"0" * 500
 
 
-def truncated_zip() -> bytes:
-    data = export(HY, "01")
+def truncated_zip(plan) -> bytes:
+    data = export(plan, "01")
     return data[: len(data) * 2 // 3]
 
 
@@ -72,8 +76,8 @@ def lying_zip_bomb() -> bytes:
     return bytes(data)
 
 
-def fifty_megabytes() -> bytes:
-    return export(HY, "01") + b"\0" * (50 * 1024 * 1024)
+def fifty_megabytes(plan) -> bytes:
+    return export(plan, "01") + b"\0" * (50 * 1024 * 1024)
 
 
 def million_rows() -> bytes:
@@ -101,9 +105,9 @@ def million_rows() -> bytes:
     return buffer.getvalue()
 
 
-def hidden_extra_sheet() -> bytes:
+def hidden_extra_sheet(plan) -> bytes:
     """The export with a hidden sheet of other figures (and a script) beside the appendix."""
-    workbook = open_workbook(export(HY, "01"))
+    workbook = open_workbook(export(plan, "01"))
     extra = workbook.create_sheet("Ẩn")
     extra.sheet_state = "veryHidden"
     extra.append(["STT", "Huyện/TX/TP"])
@@ -111,90 +115,101 @@ def hidden_extra_sheet() -> bytes:
     return to_bytes(workbook)
 
 
-def hidden_appendix_sheet() -> bytes:
+def hidden_appendix_sheet(plan) -> bytes:
     """The appendix sheet itself hidden, with a change in it: shown in the preview like any other."""
-    workbook = open_workbook(edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, 318)]))  # 319 → 318: the rate stays 1,06
+    workbook = open_workbook(edited(plan, "01", [(P01, DISTRICT, HOUSEHOLDS, 10001)]))  # the rate stays 4,00
     workbook[P01].sheet_state = "hidden"
     workbook.create_sheet("Trang bìa")  # a workbook needs one visible sheet
     workbook.active = 1
     return to_bytes(workbook)
 
 
-def merged_figure_cells() -> bytes:
+def merged_figure_cells(plan) -> bytes:
     """Two figures of a district merged into one cell: the second would read as empty (a deleted figure)."""
-    workbook = open_workbook(export(HY, "01"))
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
-    row = find_row(ws, "Phù Cừ")
+    row = find_row(ws, DISTRICT)
     ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
     return to_bytes(workbook)
 
 
-def merged_rows() -> bytes:
+def merged_rows(plan) -> bytes:
     """Two districts' rows merged down over the figure columns."""
-    workbook = open_workbook(export(HY, "01"))
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
-    row = find_row(ws, "Phù Cừ")
+    row = find_row(ws, DISTRICT)
     ws.merge_cells(start_row=row, start_column=5, end_row=row + 1, end_column=5)
     return to_bytes(workbook)
 
 
-def formula() -> bytes:
-    return edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, "=C8*2")])
+def formula(plan) -> bytes:
+    return edited(plan, "01", [(P01, DISTRICT, POOR, "=C6*2")])
 
 
-def formula_as_label() -> bytes:
-    workbook = open_workbook(export(HY, "01"))
+def formula_as_label(plan) -> bytes:
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
-    ws.cell(row=find_row(ws, "Phù Cừ"), column=2).value = '=HYPERLINK("http://example.org","Phù Cừ")'
+    ws.cell(row=find_row(ws, DISTRICT), column=2).value = '=HYPERLINK("http://example.org","Phù Cừ")'
     return to_bytes(workbook)
 
 
-def huge_number() -> bytes:
-    return edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, 10**30)])
+def huge_number(plan) -> bytes:
+    return edited(plan, "01", [(P01, DISTRICT, POOR, 10**30)])
 
 
-def huge_number_as_text() -> bytes:
-    return edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, "9" * 400)])
+def huge_number_as_text(plan) -> bytes:
+    return edited(plan, "01", [(P01, DISTRICT, POOR, "9" * 400)])
 
 
-def huge_households() -> bytes:
+def huge_households(plan) -> bytes:
     """More households than the database's integers hold, with a rate that agrees (0,00)."""
-    return edited(HY, "01", [(P01, "Phù Cừ", "Năm 2024 — Tổng số hộ dân cư", 10**30), (P01, "Phù Cừ", RATE_2024, 0)])
+    return edited(plan, "01", [(P01, DISTRICT, HOUSEHOLDS, 10**30), (P01, DISTRICT, RATE, 0)])
 
 
-def negative_number() -> bytes:
-    return edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, -5)])
+def negative_number(plan) -> bytes:
+    return edited(plan, "01", [(P01, DISTRICT, POOR, -5)])
 
 
-def text_in_figure() -> bytes:
-    return edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, "<script>alert(1)</script>")])
+def text_in_figure(plan) -> bytes:
+    return edited(plan, "01", [(P01, DISTRICT, POOR, "<script>alert(1)</script>")])
 
 
-def error_value() -> bytes:
+def error_value(plan) -> bytes:
     """A cell showing an Excel error (#DIV/0!) where a figure belongs."""
-    workbook = open_workbook(export(HY, "01"))
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
-    cell = ws.cell(row=find_row(ws, "Phù Cừ"), column=13)
+    cell = ws.cell(row=find_row(ws, DISTRICT), column=find_column(ws, POOR))
     cell.value, cell.data_type = "#DIV/0!", "e"
     return to_bytes(workbook)
 
 
-def script_as_label() -> bytes:
-    workbook = open_workbook(export(HY, "01"))
+def script_as_label(plan) -> bytes:
+    workbook = open_workbook(export(plan, "01"))
     ws = workbook[P01]
-    ws.cell(row=find_row(ws, "Phù Cừ"), column=2).value = "<script>alert(1)</script>"
+    ws.cell(row=find_row(ws, DISTRICT), column=2).value = "<script>alert(1)</script>"
     return to_bytes(workbook)
 
 
-# name → (builder, what the refusal says, in English, or None for a file that is read and must not be refused)
+def _any_plan(builder):
+    """A builder that needs no plan, called as those that do: builder(plan)."""
+    return lambda _plan: builder()
+
+
+# name → (builder(plan), what the refusal says, in English)
 REFUSED = {
-    "not a workbook": (not_a_workbook, "The file is not an Excel workbook (.xlsx)."),
-    "a PDF named .xlsx": (pdf_named_xlsx, "The file is not an Excel workbook (.xlsx)."),
+    "not a workbook": (_any_plan(not_a_workbook), "The file is not an Excel workbook (.xlsx)."),
+    "a PDF named .xlsx": (_any_plan(pdf_named_xlsx), "The file is not an Excel workbook (.xlsx)."),
     "a truncated zip": (truncated_zip, "The file is damaged and cannot be opened as a workbook"),
-    "a zip of garbage": (zip_with_garbage_members, "The file is damaged and cannot be opened as a workbook"),
-    "a zip bomb": (zip_bomb, "The workbook unpacks to more than the application accepts: nothing was read."),
-    "a zip bomb that lies about its size": (lying_zip_bomb, "The file is damaged and cannot be opened as a workbook"),
-    "1.000.000 rows": (million_rows, "has more than 20,000 rows: nothing was read."),
+    "a zip of garbage": (_any_plan(zip_with_garbage_members), "The file is damaged and cannot be opened as a workbook"),
+    "a zip bomb": (
+        _any_plan(zip_bomb),
+        "The workbook unpacks to more than the application accepts: nothing was read.",
+    ),
+    "a zip bomb that lies about its size": (
+        _any_plan(lying_zip_bomb),
+        "The file is damaged and cannot be opened as a workbook",
+    ),
+    "1.000.000 rows": (_any_plan(million_rows), "has more than 20,000 rows: nothing was read."),
     "merged figure cells": (merged_figure_cells, "are merged: each figure needs its own cell"),
     "merged rows": (merged_rows, "are merged: each figure needs its own cell"),
     "a formula": (formula, "The cell holds a formula"),
