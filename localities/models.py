@@ -5,7 +5,6 @@ Units are created, renamed, upgraded, merged and abolished (Thừa Thiên Huế 
 history is never rewritten: a change is a new unit plus a succession record.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q

@@ -19,6 +19,7 @@ from kernel.numbers import format_decimal
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
+from . import revisions
 from .models import ReviewEvent, ReviewState, Table, TableReview
 from .permissions import Action, Checker, Decision, require
 
@@ -240,6 +241,9 @@ def _write(apply, *, user, plan: Plan, edits: list, reason: str, origin: str, ch
             result = apply(checker, plan, edits, reason, origin)
             if not result.ok or dry_run:
                 raise EditRefused(result)
+            if result.changed:
+                # The figures were written in bulk (no model signals): the plan's pages change in this transaction.
+                revisions.advance_plans([plan.pk])
             return result
     except EditRefused as refused:
         return refused.result

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -99,6 +100,49 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL → the `pages` cache: where rendered pages are kept by revision (kernel.page_cache).
+
+    - empty or `locmem://` — each process's memory (the default; enough for one application host);
+    - `redis://host:6379/1` (or `rediss://…`) — Redis through django-redis, shared by every application host;
+      a Redis that is down makes pages slower, never failing (IGNORE_EXCEPTIONS);
+    - `memcached://host:11211[,host2:11211]` — memcached through pymemcache, shared likewise;
+    - `dummy://` — keeps nothing: every request renders its page (`make loadtest`'s uncached run).
+    """
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("", "locmem"):
+        # Pages are up to a few hundred KB (the national table): a few hundred of them per process.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "pages",
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "TIMEOUT": 24 * 60 * 60,
+            "KEY_PREFIX": "povertyplan",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    if scheme in ("memcached", "pymemcache"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": [host for host in rest.split(",") if host],
+            "TIMEOUT": 24 * 60 * 60,
+            "KEY_PREFIX": "povertyplan",
+            "OPTIONS": {"ignore_exc": True, "connect_timeout": 1, "timeout": 1},
+        }
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use locmem://, redis://, rediss://, memcached:// or dummy://.")
+
+
+# Whole rendered pages and downloads, under keys naming the data revision they show (kernel.page_cache).
+CACHES["pages"] = cache_from_url(os.environ.get("CACHE_URL", "").strip())
 
 DATABASES = {
     "default": dj_database_url.config(
