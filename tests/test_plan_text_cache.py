@@ -6,6 +6,7 @@ part: they are read on each view.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,8 +50,10 @@ def counted_view(client, slug=HY) -> tuple[int, str]:
 def test_a_second_view_reads_the_text_from_the_cache_within_ten_queries(client):
     plan_page(client, TTH)  # the session, the translations: loaded once per test
     first, first_html = counted_view(client)
+    caches["pages"].clear()  # the whole page is kept too (kernel.page_cache): render it again, but not the text
     second, second_html = counted_view(client)
-    assert second <= 10 < first
+    # Since issue 15 the text is read in one query (reports/plan_text.py): even the first view stays within ten.
+    assert second < first <= 10
     assert document(second_html) == document(first_html)
 
 
