@@ -29,6 +29,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from .db_router import reading_from_replica
+
 CACHE_ALIAS = "pages"
 # The headers a stored page keeps; the others (cookies, Vary, Content-Language) come from the middleware each time.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
@@ -70,44 +72,54 @@ def revision_cached(key_of):
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            parts = key_of(request, *args, **kwargs)
-            if parts is None or _messages_waiting(request):
-                return view(request, *args, **kwargs)
-            key = (
-                "page:"
-                + hashlib.sha256(
-                    repr(
-                        (parts, translation.get_language(), timezone.localdate().isoformat(), request.get_full_path())
-                    ).encode()
-                ).hexdigest()
-            )
-            if_none_match = request.headers.get("If-None-Match")
-            if if_none_match:
-                etag = _etag(key, request)
-                if etag in parse_etags(if_none_match) or etag.removeprefix("W/") in parse_etags(if_none_match):
-                    return _finish(HttpResponseNotModified(), etag, "not-modified")
-            cache = caches[CACHE_ALIAS]
-            stored = cache.get(key)
-            if stored is not None:
-                content, headers, streaming = stored
-                if _PLACEHOLDER in content:
-                    # The browser's own token (this also sets the CSRF cookie when the browser has none).
-                    content = content.replace(_PLACEHOLDER, get_token(request).encode())
-                return _finish(_response(content, headers, streaming), _etag(key, request), "hit")
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.cookies:
-                return response
-            headers = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
-            if response.streaming:  # a download: a workbook of a few hundred KB at most, read once here
-                content = b"".join(response.streaming_content)
-                response = _response(content, headers, True)
-            else:
-                content = response.content
-            if len(content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 4 * 1024 * 1024):
-                template = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", content)
-                cache.set(key, (template, headers, response.streaming))
-            return _finish(response, _etag(key, request), "miss")
+            if not request.user.is_authenticated:
+                # An anonymous reader's page — its revision first, then its data — from the read replica when one is
+                # configured (kernel.db_router); signed-in users, who write, always read the primary.
+                with reading_from_replica():
+                    return _conditional(request, view, key_of, args, kwargs)
+            return _conditional(request, view, key_of, args, kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _conditional(request, view, key_of, args, kwargs):
+    """The response: 304, the kept page, or the view's, kept for the next reader."""
+    parts = key_of(request, *args, **kwargs)
+    if parts is None or _messages_waiting(request):
+        return view(request, *args, **kwargs)
+    key = (
+        "page:"
+        + hashlib.sha256(
+            repr(
+                (parts, translation.get_language(), timezone.localdate().isoformat(), request.get_full_path())
+            ).encode()
+        ).hexdigest()
+    )
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match:
+        etag = _etag(key, request)
+        if etag in parse_etags(if_none_match) or etag.removeprefix("W/") in parse_etags(if_none_match):
+            return _finish(HttpResponseNotModified(), etag, "not-modified")
+    cache = caches[CACHE_ALIAS]
+    stored = cache.get(key)
+    if stored is not None:
+        content, headers, streaming = stored
+        if _PLACEHOLDER in content:
+            # The browser's own token (this also sets the CSRF cookie when the browser has none).
+            content = content.replace(_PLACEHOLDER, get_token(request).encode())
+        return _finish(_response(content, headers, streaming), _etag(key, request), "hit")
+    response = view(request, *args, **kwargs)
+    if response.status_code != 200 or response.cookies:
+        return response
+    headers = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
+    if response.streaming:  # a download: a workbook of a few hundred KB at most, read once here
+        content = b"".join(response.streaming_content)
+        response = _response(content, headers, True)
+    else:
+        content = response.content
+    if len(content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 4 * 1024 * 1024):
+        template = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", content)
+        cache.set(key, (template, headers, response.streaming))
+    return _finish(response, _etag(key, request), "miss")

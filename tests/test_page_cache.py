@@ -1,6 +1,7 @@
 """Report pages and downloads answer conditional requests and are kept by revision, never across users' rights."""
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ImproperlyConfigured
@@ -196,3 +197,35 @@ def test_cache_url_lists_every_memcached_host_and_refuses_an_unknown_scheme():
     assert cache_from_url("memcached://cache-1:11211,cache-2:11211")["LOCATION"] == ["cache-1:11211", "cache-2:11211"]
     with pytest.raises(ImproperlyConfigured):
         cache_from_url("mongodb://somewhere")
+
+
+def test_an_anonymous_readers_page_reads_the_replica_and_a_signed_in_users_page_the_primary(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    from kernel.db_router import ReplicaRouter
+    from kernel.page_cache import revision_cached
+    from plans.models import Plan
+
+    monkeypatch.setitem(settings.DATABASES, "replica", dict(settings.DATABASES["default"]))
+    router = ReplicaRouter()
+    seen = []
+
+    def key_of(request):
+        seen.append(("key", router.db_for_read(Plan)))
+        return ("test",)
+
+    @revision_cached(key_of)
+    def page(request):
+        seen.append(("view", router.db_for_read(Plan), router.db_for_write(Plan)))
+        return HttpResponse("<p>trang</p>")
+
+    request = rf.get("/trang/")
+    request.user = AnonymousUser()
+    page(request)
+    assert seen == [("key", "replica"), ("view", "replica", "default")]
+    seen.clear()
+    request = rf.get("/trang/?nguoi=dang-nhap")  # another page: the first is kept and would not be rendered
+    request.user = UserFactory()
+    page(request)
+    assert seen == [("key", "default"), ("view", "default", "default")]
+    assert router.db_for_read(Plan) == "default"  # outside a page: the primary

@@ -224,11 +224,36 @@ def _update_rows(model, objects: list) -> None:
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    if connection.vendor == "postgresql":
+        _update_rows_from_values(connection, model, fields, rows)
+        return
+    # SQLite runs a prepared statement per row in-process: as fast as one statement per batch would be.
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _update_rows_from_values(connection, model, fields: list, rows: list) -> None:
+    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per batch of rows, not one statement (a round trip) per row:
+    psycopg2's executemany sends each row on its own, 3,5 s for the 10.000 figures of a commune table."""
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    columns = [*fields, pk]
+    names = ", ".join(quote(f.column) for f in columns)
+    # VALUES carries no column types: each value is cast to its column's type (a NULL would otherwise be text).
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}" for f in fields)
+    table = quote(model._meta.db_table)
+    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row_placeholder] * len(batch))}) "
+                f"AS v({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}::{pk.db_type(connection)}",
+                [value for row in batch for value in row],
+            )
 
 
 _BATCH = 500

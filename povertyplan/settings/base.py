@@ -151,6 +151,16 @@ DATABASES = {
     )
 }
 
+# A PostgreSQL read replica (streaming replication) for anonymous readers' report pages: kernel/db_router.py.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"].strip(), conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+        ),
+        "TEST": {"MIRROR": "default"},  # tests read the replica's alias from the test database itself
+    }
+    DATABASE_ROUTERS = ["kernel.db_router.ReplicaRouter"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # Officials choose their own passwords: long ones resist guessing better than complicated short ones.
