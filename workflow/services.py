@@ -209,11 +209,53 @@ def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
     changed = [obj for obj in objects if obj.pk is not None]
     if created:
         model.objects.bulk_create(created, batch_size=_BATCH)
-        model.history.bulk_history_create(created, batch_size=_BATCH)
+        _insert_history(model, created, "+")
     if changed:
         _update_rows(model, changed)
-        model.history.bulk_history_create(changed, batch_size=_BATCH, update=True)
+        _insert_history(model, changed, "~")
     return len(objects)
+
+
+_HISTORY_COLUMNS = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+
+
+def _insert_history(model, objects: list, history_type: str) -> None:
+    """The records django-simple-history's bulk_history_create writes — every tracked value, who, when, why, “+”
+    or “~” — inserted as plain rows: one prepared statement on SQLite, one INSERT per batch on PostgreSQL.
+
+    bulk_history_create builds a model instance per record and lets bulk_create cut them into batches of about 60
+    on SQLite (its limit of parameters per statement): half the time of an import's commit.
+    """
+    history = model.history.model
+    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    tracked = [f.attname for f in history.tracked_fields]
+    if {f.attname for f in fields} != set(tracked) | _HISTORY_COLUMNS:  # a history with columns of its own
+        model.history.bulk_history_create(objects, batch_size=_BATCH, update=history_type == "~")
+        return
+    connection = connections[router.db_for_write(history)]
+    now = timezone.now()
+    rows = []
+    for obj in objects:
+        user = getattr(obj, "_history_user", None)
+        values = {name: getattr(obj, name) for name in tracked}
+        values["history_date"] = now
+        values["history_change_reason"] = getattr(obj, "_change_reason", "") or ""
+        values["history_type"] = history_type
+        values["history_user_id"] = user.pk if user is not None else None
+        rows.append([f.get_db_prep_save(values[f.attname], connection) for f in fields])
+    quote = connection.ops.quote_name
+    table, names = quote(history._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {row_placeholder}", rows)
+            return
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_placeholder] * len(batch))}",
+                [value for row in batch for value in row],
+            )
 
 
 def _update_rows(model, objects: list) -> None:

@@ -113,12 +113,13 @@ def cache_from_url(url: str) -> dict:
     """
     scheme, _sep, rest = url.partition("://")
     if scheme in ("", "locmem"):
-        # Pages are up to a few hundred KB (the national table): a few hundred of them per process.
+        # Most pages are tens of KB, the national table and workbook about 0,5 MB: 200 of them bound a worker's
+        # copies to well under 100 MB even if every one were national (a third of them are dropped when full).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": rest or "pages",
             "TIMEOUT": 24 * 60 * 60,
-            "OPTIONS": {"MAX_ENTRIES": 300},
+            "OPTIONS": {"MAX_ENTRIES": 200},
         }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
