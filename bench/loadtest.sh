@@ -156,7 +156,9 @@ runs = {}
 for name in ("cached", "uncached"):
     line = next(l for l in (pathlib.Path(work) / f"wrk-{name}.txt").read_text().splitlines() if l.startswith("RESULT"))
     values = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", line)}
-    values["errors"] = int(values.pop("non2xx3xx")) + int(values["socket_errors"])
+    for count in ("requests", "non2xx3xx", "socket_errors"):
+        values[count] = int(values[count])
+    values["errors"] = values.pop("non2xx3xx") + values["socket_errors"]
     values["target"] = {"min_rps": 300, "max_p99_ms": 100, "errors": 0} if name == "cached" else {"errors": 0}
     values["met"] = values["errors"] == 0 and (
         name != "cached" or (values["rps"] >= 300 and values["p99_ms"] <= 100)
