@@ -35,7 +35,7 @@ CACHE_ALIAS = "pages"
 # The headers a stored page keeps; the others (cookies, Vary, Content-Language) come from the middleware each time.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
-_PLACEHOLDER = b"\x00csrf-token\x00"  # NUL never occurs in a rendered page, so the placeholder cannot collide
+_PLACEHOLDER = b"\x00csrf-token\x00"  # NUL never occurs in an HTML page, so the placeholder cannot collide
 
 
 def _messages_waiting(request) -> bool:
@@ -106,7 +106,7 @@ def _conditional(request, view, key_of, args, kwargs):
     stored = cache.get(key)
     if stored is not None:
         content, headers, streaming = stored
-        if _PLACEHOLDER in content:
+        if not streaming and _PLACEHOLDER in content:  # a page's forms; a download (binary) is never touched
             # The browser's own token (this also sets the CSRF cookie when the browser has none).
             content = content.replace(_PLACEHOLDER, get_token(request).encode())
         return _finish(_response(content, headers, streaming), _etag(key, request), "hit")
@@ -120,6 +120,7 @@ def _conditional(request, view, key_of, args, kwargs):
     else:
         content = response.content
     if len(content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 4 * 1024 * 1024):
-        template = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", content)
+        html = response.get("Content-Type", "").startswith("text/html")
+        template = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", content) if html else content
         cache.set(key, (template, headers, response.streaming))
     return _finish(response, _etag(key, request), "miss")
