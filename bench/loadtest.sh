@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `make loadtest`: the application under gunicorn (2 workers, povertyplan.settings.loadtest, static files from
 # whitenoise) on a throwaway PostgreSQL server started here, with the national demo dataset, driven by wrk for
-# DURATION seconds (30) at CONNECTIONS (16) concurrent connections on 127.0.0.1 against the main report pages.
-# Prints requests/s, median and p99 latency and the errors (non-2xx/3xx responses and socket errors), fails when
-# there are any, and stops the server and PostgreSQL by itself, whatever happens.
+# DURATION seconds (30) at CONNECTIONS (16) concurrent connections on 127.0.0.1 against the main report pages —
+# twice: "cached", with the page cache of each worker (kernel.page_cache), as readers get pages when nothing changed,
+# and "uncached", with a page cache that keeps nothing (CACHE_URL=dummy://), so that every request renders its page
+# as the first request after a write does: the worst case. Prints requests/s, median and p99 latency and the errors
+# (non-2xx/3xx responses and socket errors) of each, writes both into bench-results.json ("loadtest"), fails when
+# there are any errors, and stops the server and PostgreSQL by itself, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,16 +70,24 @@ PROVINCE=$("$PYTHON" manage.py shell -v 0 -c \
 NATIONAL=demo-toan-quoc-2021-2025
 STATIC=$("$PYTHON" manage.py shell -v 0 -c "from django.templatetags.static import static; print(static('css/site.css'))" 2>/dev/null || true)
 
-echo "== gunicorn, $WORKERS workers, on 127.0.0.1:$APPPORT"
-.venv/bin/gunicorn povertyplan.wsgi:application --bind "127.0.0.1:$APPPORT" --workers "$WORKERS" \
-    --env DJANGO_SETTINGS_MODULE=povertyplan.settings.loadtest --log-level warning \
-    --error-logfile "$WORK/gunicorn.log" &
-GUNICORN_PID=$!
-for _ in $(seq 1 100); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$APPPORT/" 2>/dev/null; then break; fi
-    sleep 0.2
-done
-curl -fsS -o /dev/null "http://127.0.0.1:$APPPORT/" || { cat "$WORK/gunicorn.log"; exit 1; }
+start_gunicorn() {  # $1: CACHE_URL of the page cache
+    echo "== gunicorn, $WORKERS workers, on 127.0.0.1:$APPPORT, page cache ${1:-locmem, each worker}"
+    CACHE_URL="$1" .venv/bin/gunicorn povertyplan.wsgi:application --bind "127.0.0.1:$APPPORT" --workers "$WORKERS" \
+        --env DJANGO_SETTINGS_MODULE=povertyplan.settings.loadtest --log-level warning \
+        --error-logfile "$WORK/gunicorn.log" &
+    GUNICORN_PID=$!
+    for _ in $(seq 1 100); do
+        if curl -fs -o /dev/null "http://127.0.0.1:$APPPORT/" 2>/dev/null; then break; fi
+        sleep 0.2
+    done
+    curl -fsS -o /dev/null "http://127.0.0.1:$APPPORT/" || { cat "$WORK/gunicorn.log"; exit 1; }
+}
+stop_gunicorn() {
+    kill "$GUNICORN_PID" 2>/dev/null || true
+    wait "$GUNICORN_PID" 2>/dev/null || true
+    GUNICORN_PID=""
+}
+start_gunicorn ""
 
 # The main report pages, in turn: one province's pages, the national district table, the home page, a static file.
 PATHS=(
@@ -119,17 +130,63 @@ done = function(summary, latency, requests)
 end
 LUA
 
-echo "== wrk: ${DURATION} s, $CONNECTIONS connections, $THREADS threads, ${#PATHS[@]} URLs in turn"
-wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency \
-    --script "$WORK/rotate.lua" "http://127.0.0.1:$APPPORT" | tee "$WORK/wrk.txt"
+run_wrk() {  # $1: the run's name
+    echo "== wrk ($1): ${DURATION} s, $CONNECTIONS connections, $THREADS threads, ${#PATHS[@]} URLs in turn"
+    wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency \
+        --script "$WORK/rotate.lua" "http://127.0.0.1:$APPPORT" | tee "$WORK/wrk-$1.txt"
+}
 
-result=$(grep '^RESULT' "$WORK/wrk.txt")
-status_errors=$(sed -E 's/.*non2xx3xx=([0-9]+).*/\1/' <<<"$result")
-socket_errors=$(sed -E 's/.*socket_errors=([0-9]+).*/\1/' <<<"$result")
-echo
-echo "== Load test: $(sed -E 's/^RESULT //' <<<"$result")"
-if [ "$status_errors" != 0 ] || [ "$socket_errors" != 0 ]; then
-    echo "Errors under load: $status_errors responses outside 2xx/3xx, $socket_errors socket errors." >&2
+run_wrk cached
+stop_gunicorn
+start_gunicorn "dummy://"
+run_wrk uncached
+stop_gunicorn
+
+# Both runs into bench-results.json (beside `make bench`'s operations, if the file holds them), and the verdict.
+"$PYTHON" - "$WORK" "$DURATION" "$CONNECTIONS" "$THREADS" "$WORKERS" "${#PATHS[@]}" <<'PY'
+import json, pathlib, re, sys, time
+
+work, duration, connections, threads, workers, urls = sys.argv[1:]
+path = pathlib.Path("bench-results.json")
+try:
+    document = json.loads(path.read_text(encoding="utf-8"))
+except (OSError, ValueError):
+    document = {}
+runs = {}
+for name in ("cached", "uncached"):
+    line = next(l for l in (pathlib.Path(work) / f"wrk-{name}.txt").read_text().splitlines() if l.startswith("RESULT"))
+    values = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", line)}
+    for count in ("requests", "non2xx3xx", "socket_errors"):
+        values[count] = int(values[count])
+    values["errors"] = values.pop("non2xx3xx") + values["socket_errors"]
+    values["target"] = {"min_rps": 300, "max_p99_ms": 100, "errors": 0} if name == "cached" else {"errors": 0}
+    values["met"] = values["errors"] == 0 and (
+        name != "cached" or (values["rps"] >= 300 and values["p99_ms"] <= 100)
+    )
+    runs[name] = values
+    print(f"== Load test, {name}: " + re.sub(r"^RESULT ", "", line))
+document["loadtest"] = {
+    "database": "postgresql",
+    "server": f"gunicorn, {workers} workers, povertyplan.settings.loadtest",
+    "wrk": {"duration_s": int(duration), "connections": int(connections), "threads": int(threads), "urls": int(urls)},
+    "runs": runs,
+    "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+}
+path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+print(f"Written to {path.resolve()}")
+PY
+
+errors=0
+for name in cached uncached; do
+    result=$(grep '^RESULT' "$WORK/wrk-$name.txt")
+    status_errors=$(sed -E 's/.*non2xx3xx=([0-9]+).*/\1/' <<<"$result")
+    socket_errors=$(sed -E 's/.*socket_errors=([0-9]+).*/\1/' <<<"$result")
+    if [ "$status_errors" != 0 ] || [ "$socket_errors" != 0 ]; then
+        echo "Errors under load ($name): $status_errors responses outside 2xx/3xx, $socket_errors socket errors." >&2
+        errors=1
+    fi
+done
+if [ "$errors" != 0 ]; then
     tail -n 20 "$WORK/gunicorn.log" >&2 || true
     exit 1
 fi

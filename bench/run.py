@@ -146,6 +146,10 @@ def run_benchmark(args, url: str) -> int:
         "operations": results,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    try:  # `make loadtest` writes its runs into the same file: they are kept
+        document["loadtest"] = json.loads(args.output.read_text(encoding="utf-8"))["loadtest"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     args.output.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print()
     print_table(results)
@@ -171,6 +175,26 @@ def build_operations() -> list[Operation]:
     from seeding.demo_data import NATIONAL_COMMUNE_PLAN_SLUG, NATIONAL_PLAN_SLUG, demo_plans
 
     client = Client()
+    from django.core.cache import caches
+
+    def uncached():
+        # Every run renders its page: the page cache (kernel.page_cache) is emptied first, untimed — as if a write
+        # had just given the plan a new revision. The operations named "…, cached" measure what a reader gets
+        # when nothing changed since the page was last rendered, "…, 304" a browser that holds the page already.
+        caches["pages"].clear()
+
+    def not_modified(url: str):
+        held = {}
+
+        def run():
+            if url not in held:
+                held[url] = client.get(url)["ETag"]
+            response = client.get(url, HTTP_IF_NONE_MATCH=held[url])
+            assert response.status_code == 304, (url, response.status_code)
+            return 0
+
+        return run
+
     # A typical province: the one with the median number of districts.
     provinces = list(
         Plan.objects.filter(slug__startswith="demo-")
@@ -214,72 +238,131 @@ def build_operations() -> list[Operation]:
         return run
 
     province_rows, national_rows = table_rows(province), table_rows(national)
+
+    def renew_text():
+        uncached()
+        renew_text_revision(Plan.objects.filter(pk=province.pk))
+
+    plan_url = f"/plans/{province.slug}/"
+    table_url, national_url = f"/plans/{province.slug}/districts/", f"/plans/{national.slug}/districts/"
+    export_url = f"/plans/{province.slug}/appendices/01/export.xlsx"
+    national_export_url = f"/plans/{national.slug}/appendices/01/export.xlsx"
+    table_floor = get(f"/bench-floor/{province.slug}/districts.json")
+    national_floor = get(f"/bench-floor/{national.slug}/districts.json")
     operations = [
-        Operation("home page (all plans)", get("/"), demo_plans().count() + 2, target={"max_queries": 10}),
+        Operation(
+            "home page (all plans)", get("/"), demo_plans().count() + 2, setup=uncached, target={"max_queries": 10}
+        ),
         Operation(
             f"plan page, one province ({province.slug})",
-            get(f"/plans/{province.slug}/"),
+            get(plan_url),
             province_rows,
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             f"plan page, one province, first view after a change to its text ({province.slug})",
-            get(f"/plans/{province.slug}/"),
+            get(plan_url),
             province_rows,
-            setup=lambda: renew_text_revision(Plan.objects.filter(pk=province.pk)),
-            target={"max_ms": 50},
+            setup=renew_text,
+            target={"max_ms": 30, "max_queries": 10},
         ),
         Operation(
             "district table, one province",
-            get(f"/plans/{province.slug}/districts/"),
+            get(table_url),
             province_rows,
-            floor=get(f"/bench-floor/{province.slug}/districts.json"),
+            floor=table_floor,
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             "indicator page, one province",
             get(f"/plans/{province.slug}/indicators/"),
             province.indicators.count(),
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             "tasks page, one province",
             get(f"/plans/{province.slug}/tasks/"),
             province.policy_tasks.count(),
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             "quality page, one province",
             get(f"/plans/{province.slug}/quality/"),
             HouseholdFigure.objects.filter(plan=province).count(),
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             "results page, one province",
             get(f"/plans/{province.slug}/results/"),
             province_rows,
+            setup=uncached,
             target={"max_ms": 50, "max_queries": 10},
         ),
         Operation(
             "district table, national (all districts)",
-            get(f"/plans/{national.slug}/districts/"),
+            get(national_url),
             national_rows,
-            floor=get(f"/bench-floor/{national.slug}/districts.json"),
-            target={"max_ms": 150, "max_ratio": 3, "max_queries": 10},
+            floor=national_floor,
+            setup=uncached,
+            target={"max_ms": 150, "max_ratio": 2, "max_queries": 10},
         ),
         Operation(
             "appendix export, one province",
-            get(f"/plans/{province.slug}/appendices/01/export.xlsx"),
+            get(export_url),
             province_rows,
             floor=export_floor(province),
+            setup=uncached,
             target={"max_queries": 10},
         ),
         Operation(
             "appendix export, national workbook",
-            get(f"/plans/{national.slug}/appendices/01/export.xlsx"),
+            get(national_export_url),
             national_rows,
             floor=export_floor(national),
+            setup=uncached,
+            target={"max_ratio": 1.5, "max_queries": 10},
+        ),
+        # What a reader gets when nothing changed since the page was rendered: served from the page cache.
+        Operation("plan page, one province, cached", get(plan_url), province_rows, target={"max_queries": 10}),
+        Operation(
+            "district table, one province, cached",
+            get(table_url),
+            province_rows,
+            floor=table_floor,
             target={"max_ratio": 2, "max_queries": 10},
+        ),
+        Operation(
+            "district table, national, cached",
+            get(national_url),
+            national_rows,
+            floor=national_floor,
+            target={"max_ratio": 2, "max_queries": 10},
+        ),
+        Operation(
+            "appendix export, one province, cached",
+            get(export_url),
+            province_rows,
+            floor=export_floor(province),
+            target={"max_ratio": 2, "max_queries": 10},
+        ),
+        Operation(
+            "appendix export, national workbook, cached",
+            get(national_export_url),
+            national_rows,
+            floor=export_floor(national),
+            target={"max_ratio": 1.5, "max_queries": 10},
+        ),
+        Operation(
+            "district table, national, 304 Not Modified",
+            not_modified(national_url),
+            national_rows,
+            floor=national_floor,
+            target={"max_queries": 10},
         ),
     ]
 
@@ -328,6 +411,7 @@ def build_operations() -> list[Operation]:
             "quality page, national table",
             get(f"/plans/{national.slug}/quality/"),
             national_rows,
+            setup=uncached,
             target={"max_queries": 10},
         ),
     ]

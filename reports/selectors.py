@@ -21,6 +21,7 @@ from plans.models import (
     PlanSection,
     PolicyTask,
 )
+from reports.plan_text import TextParts, read_plan_text
 from workflow.permissions import visible_plans
 
 # --- plans -------------------------------------------------------------------------------------------
@@ -55,11 +56,12 @@ class SectionNode:
     children: list["SectionNode"] = field(default_factory=list)
 
 
-def section_tree(plan: Plan) -> list[SectionNode]:
-    """The plan's numbered text as a tree, from one query (sections are stored in document order)."""
+def section_tree(plan: Plan, sections: list[PlanSection] | None = None) -> list[SectionNode]:
+    """The plan's numbered text as a tree, from one query (sections are stored in document order), or from the
+    plan's `sections` in that order when the caller has read them."""
     nodes: dict[int, SectionNode] = {}
     roots: list[SectionNode] = []
-    for section in plan.sections.order_by("order"):
+    for section in sections if sections is not None else plan.sections.order_by("order"):
         node = SectionNode(section)
         nodes[section.pk] = node
         if section.parent_id and section.parent_id in nodes:
@@ -79,8 +81,12 @@ class PlanText:
         self.deadlines = deadlines
 
     @cached_property
+    def _parts(self) -> TextParts:
+        return read_plan_text(self.plan)  # every part of the text in one query (reports/plan_text.py)
+
+    @cached_property
     def sections(self) -> list["SectionNode"]:
-        return section_tree(self.plan)
+        return section_tree(self.plan, self._parts.sections)
 
     @cached_property
     def reporting_after_sections(self) -> bool:
@@ -89,15 +95,15 @@ class PlanText:
 
     @cached_property
     def responsibilities(self) -> list[AgencyResponsibility]:
-        return list(responsibilities(self.plan))
+        return self._parts.responsibilities
 
     @cached_property
     def recipients(self):
-        return list(self.plan.recipients.order_by("order"))
+        return self._parts.recipients
 
     @cached_property
     def policy_tasks(self) -> list[PolicyTask]:
-        return list(policy_tasks(self.plan))
+        return self._parts.policy_tasks
 
 
 def responsibilities(plan: Plan):

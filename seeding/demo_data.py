@@ -51,6 +51,7 @@ from plans.models import (
     ReportingObligation,
     SectionKind,
 )
+from workflow import revisions
 from workflow.models import RoleAssignment, TableReview
 
 from .seeds import FIXTURES_DIR, SeedReport, _read, seed_catalogue
@@ -172,7 +173,9 @@ def generate_demo_data(size: DemoSize | None = None, *, replace: bool = False) -
     """Create the demo dataset in one transaction; DemoDataExists when there is some and not `replace`."""
     size = size or DemoSize()
     report = DemoReport()
-    with transaction.atomic():
+    # One advance of every page's revision at the end, not one per deleted unit (workflow/revisions.py).
+    with transaction.atomic(), revisions.deferred():
+        revisions.advance_everything()
         if demo_data_exists():
             if not replace:
                 raise DemoDataExists(
@@ -200,6 +203,12 @@ def remove_demo_data() -> int:
     The large tables are deleted with one statement each: the history's delete signals would otherwise write a
     historical record for each of the 100.000 generated figures, which have no history worth keeping.
     """
+    with revisions.deferred():
+        revisions.advance_everything()
+        return _remove_demo_data()
+
+
+def _remove_demo_data() -> int:
     # Subqueries, not lists of ids: a larger dataset would pass SQLite's limit of parameters per statement.
     plan_count = demo_plans().count()
     plan_ids = demo_plans().values("pk")

@@ -34,6 +34,7 @@ from plans.models import (
     Recipient,
     ReportingObligation,
 )
+from workflow import revisions
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 HOUSEHOLD_FIELDS = {
@@ -62,7 +63,7 @@ class SeedReport:
 def load_seeds(directory: Path = FIXTURES_DIR, *, replace: bool = False) -> SeedReport:
     """Load the catalogue, the provinces and the plans; all or nothing."""
     report = SeedReport()
-    with transaction.atomic():
+    with transaction.atomic(), revisions.deferred():  # the pages' revisions advance once, not once per row
         seed_catalogue(_read(directory / "catalogue.yaml"), report)
         for path in sorted((directory / "provinces").glob("*.yaml")):
             seed_province(_read(path), report, source=path.name)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kernel.numbers import format_count
+from kernel.page_cache import revision_cached
 from plans.models import Appendix, Plan
 from spreadsheets.changes import Change, ImportResult
 from spreadsheets.export import XLSX_CONTENT_TYPE, save_workbook, workbook_filename
@@ -30,6 +31,7 @@ from spreadsheets.importing import (
     is_importable,
     read_workbook,
 )
+from workflow.page_keys import plan_page_key, viewable_plan_of
 from workflow.permissions import Checker, viewable_plan
 from workflow.services import reason_required_message
 
@@ -54,14 +56,16 @@ def _workbook_response(plan: Plan, code: str | None) -> FileResponse:
 
 
 @require_safe
+@revision_cached(plan_page_key)
 def export_plan_workbook(request, slug):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     return _workbook_response(plan, None)
 
 
 @require_safe
+@revision_cached(plan_page_key)
 def export_appendix_workbook(request, slug, code):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     appendix = _appendix(plan, code)
     return _workbook_response(plan, appendix.code)
 

@@ -120,3 +120,11 @@ def hung_yen_plan(db) -> Plan:
 
 def pytest_report_header(config):
     return f"DATABASE_URL: {os.environ.get('DATABASE_URL') or '(unset: embedded SQLite)'}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no rendered page kept (kernel.page_cache): a page rendered inside one test's rolled-back
+    transaction must not be served to the next test, whose data may share the first one's revision values."""
+    caches["pages"].clear()
+    yield

@@ -8,3 +8,9 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "workflow"
     verbose_name = _("Roles and review")
+
+    def ready(self):
+        # Every model of the domain apps advances the data revision of the pages that show it (workflow/revisions.py).
+        from . import revisions
+
+        revisions.connect()

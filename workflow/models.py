@@ -6,6 +6,8 @@ province's plans and approve them; a locality official only their own district's
 hold several scopes. Administrators are Django superusers.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -192,3 +194,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.review}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class SiteRevision(models.Model):
+    """One row: a new value whenever data that no single plan owns changes (localities, successions, agencies,
+    the catalogue). The pages that span plans (home, locality, agency) are keyed by it together with every plan's
+    `Plan.data_revision` (workflow/revisions.py)."""
+
+    value = models.UUIDField(_("revision"), default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("site revision")
+        verbose_name_plural = _("site revisions")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return str(self.value)

@@ -61,6 +61,10 @@ class Plan(models.Model):
     # obligations, policy tasks — plans/signals.py): the plan page keeps its rendering of the text in a cache
     # under this key. A random value, not a counter: a change rolled back never brings an old key back.
     text_revision = models.UUIDField(default=uuid.uuid4, editable=False)
+    # A new value in the same transaction as every write that can change what any page of this plan shows — its
+    # figures, values, reviews, text, and the localities and agencies it names (workflow/revisions.py). Rendered
+    # pages and their ETags are keyed by it (docs/performance.md); random for the same reason as text_revision.
+    data_revision = models.UUIDField(_("data revision"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("plan")

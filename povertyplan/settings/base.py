@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -100,12 +101,66 @@ CACHES = {
     },
 }
 
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL → the `pages` cache: where rendered pages are kept by revision (kernel.page_cache).
+
+    - empty or `locmem://` — each process's memory (the default; enough for one application host);
+    - `redis://host:6379/1` (or `rediss://…`) — Redis through django-redis, shared by every application host;
+      a Redis that is down makes pages slower, never failing (IGNORE_EXCEPTIONS);
+    - `memcached://host:11211[,host2:11211]` — memcached through pymemcache, shared likewise;
+    - `dummy://` — keeps nothing: every request renders its page (`make loadtest`'s uncached run).
+    """
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("", "locmem"):
+        # Most pages are tens of KB, the national table and workbook about 0,5 MB: 200 of them bound a worker's
+        # copies to well under 100 MB even if every one were national (a third of them are dropped when full).
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "pages",
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "TIMEOUT": 24 * 60 * 60,
+            "KEY_PREFIX": "povertyplan",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    if scheme in ("memcached", "pymemcache"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": [host for host in rest.split(",") if host],
+            "TIMEOUT": 24 * 60 * 60,
+            "KEY_PREFIX": "povertyplan",
+            "OPTIONS": {"ignore_exc": True, "connect_timeout": 1, "timeout": 1},
+        }
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use locmem://, redis://, rediss://, memcached:// or dummy://.")
+
+
+# Whole rendered pages and downloads, under keys naming the data revision they show (kernel.page_cache).
+CACHES["pages"] = cache_from_url(os.environ.get("CACHE_URL", "").strip())
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+
+# A PostgreSQL read replica (streaming replication) for anonymous readers' report pages: kernel/db_router.py.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"].strip(), conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+        ),
+        "TEST": {"MIRROR": "default"},  # tests read the replica's alias from the test database itself
+    }
+    DATABASE_ROUTERS = ["kernel.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

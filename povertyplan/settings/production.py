@@ -12,6 +12,8 @@ Optional:
   SECURE_SSL_REDIRECT      default true (the proxy should redirect already)
   TRUST_X_FORWARDED_FOR    true when the proxy sets X-Forwarded-For (the log-in throttle counts per client)
   LOG_LEVEL                default INFO
+  CACHE_URL                redis://host:6379/1 or memcached://host:11211: rendered pages shared by every
+                           application host (default: each process's memory; docs/performance.md)
 """
 
 import os
@@ -74,6 +76,8 @@ CACHES = {
         "LOCATION": "povertyplan_cache",
     },
     "rendered": CACHES["rendered"],  # noqa: F405
+    # Whole pages by revision: shared by every application host when CACHE_URL names Redis or memcached (base.py).
+    "pages": CACHES["pages"],  # noqa: F405
 }
 
 # Logs to standard output: gunicorn and systemd (or the container) collect them.

@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from analysis.deadlines import reporting_deadlines
 from analysis.quality import check_plan
 from kernel.numbers import format_count
+from kernel.page_cache import revision_cached
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
 from plan_tables.household import Column, HouseholdTable, household_table, selection_total
@@ -19,16 +20,19 @@ from reports import charts, downloads, selectors
 from reports.forms import DistrictFilterForm
 from reports.tables import DistrictTable
 from workflow.models import ReviewState, Table, TableReview
-from workflow.permissions import Checker, viewable_plan
+from workflow.page_keys import plan_page_key, site_page_key, viewable_plan_of
+from workflow.permissions import Checker
 
 
+@revision_cached(site_page_key)
 def home(request):
     search = request.GET.get("q", "")
     return render(request, "reports/home.html", {"groups": selectors.plan_list(request.user, search), "search": search})
 
 
+@revision_cached(plan_page_key)
 def plan_detail(request, slug):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     tables = plan_tables.plan_tables(plan)
     indicator_table = plan_tables.indicator_table(plan, tables.indicators)
     deadlines = reporting_deadlines(plan)
@@ -172,7 +176,7 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
 
 
 def _district_table(request, slug):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     household = _household_table_for(plan, request.GET.get("appendix"))
     form = DistrictFilterForm(request.GET, household)
     columns, rows = form.filtered()
@@ -196,6 +200,7 @@ def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTa
     )
 
 
+@revision_cached(plan_page_key)
 def district_table(request, slug):
     plan, household, form, table = _district_table(request, slug)
     shown = _shown_table(household, table)
@@ -217,6 +222,7 @@ def district_table(request, slug):
     return render(request, "reports/district_table.html", context)
 
 
+@revision_cached(plan_page_key)
 def district_table_csv(request, slug):
     plan, household, _form, table = _district_table(request, slug)
     response = HttpResponse(downloads.table_csv(table.download_rows()), content_type=downloads.CSV_CONTENT_TYPE)
@@ -224,6 +230,7 @@ def district_table_csv(request, slug):
     return response
 
 
+@revision_cached(plan_page_key)
 def district_table_xlsx(request, slug):
     """Exactly what the (filtered, sorted) page shows, as a workbook: not the appendix layout, the page's."""
     plan, household, _form, table = _district_table(request, slug)
@@ -234,8 +241,9 @@ def district_table_xlsx(request, slug):
     return response
 
 
+@revision_cached(plan_page_key)
 def indicator_table(request, slug):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     context = {
         "plan": plan,
         "indicator_table": plan_tables.indicator_table(plan),
@@ -245,8 +253,9 @@ def indicator_table(request, slug):
     return render(request, "reports/indicators.html", context)
 
 
+@revision_cached(plan_page_key)
 def task_table(request, slug):
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     context = {
         "plan": plan,
         "policy_tasks": selectors.policy_tasks(plan),
@@ -257,6 +266,7 @@ def task_table(request, slug):
     return render(request, "reports/tasks.html", context)
 
 
+@revision_cached(site_page_key)
 def locality_detail(request, slug):
     locality = get_object_or_404(Locality.objects.select_related("parent"), slug=slug)
     lines = selectors.locality_figures(locality, request.user)
@@ -282,6 +292,7 @@ def locality_detail(request, slug):
     return render(request, "reports/locality.html", context)
 
 
+@revision_cached(site_page_key)
 def agency_detail(request, province, slug):
     agency = get_object_or_404(Agency.objects.select_related("province"), province__slug=province, slug=slug)
     return render(request, "reports/agency.html", {"overview": selectors.agency_overview(agency, request.user)})

@@ -1,12 +1,14 @@
 from django.shortcuts import render
 
 from analysis.quality import check_plan, group_findings
-from workflow.permissions import viewable_plan
+from kernel.page_cache import revision_cached
+from workflow.page_keys import plan_page_key, viewable_plan_of
 
 
+@revision_cached(plan_page_key)
 def quality_report(request, slug):
     """The plan's data-quality findings, grouped by table; public, like the plan itself."""
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     findings = check_plan(plan)
     return render(
         request,

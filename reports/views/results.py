@@ -4,12 +4,15 @@ from django.shortcuts import render
 
 from analysis import results as results_logic
 from analysis.deadlines import reporting_deadlines
-from workflow.permissions import Checker, viewable_plan
+from kernel.page_cache import revision_cached
+from workflow.page_keys import plan_page_key, viewable_plan_of
+from workflow.permissions import Checker
 
 
+@revision_cached(plan_page_key)
 def results(request, slug):
     """Targets, results and their state per district and indicator; public, like the plan."""
-    plan = viewable_plan(request.user, slug)
+    plan = viewable_plan_of(request, slug)
     context = {
         "plan": plan,
         "results": results_logic.plan_results(plan),
