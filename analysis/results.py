@@ -236,6 +236,7 @@ class YearResults:
 class AppendixResults:
     appendix: Appendix
     years: list[YearResults]
+    words: object = None  # localities.labels.UnitWords: what the rows and their whole are called
 
 
 def _measures(figure: HouseholdFigure | None) -> dict[str, Decimal | int | None]:
@@ -291,7 +292,7 @@ def district_results(appendix: Appendix) -> AppendixResults:
             )
             rows.append(DistrictResult(row, target, result, baseline, measure, assessment))
         years.append(YearResults(year, rows, _rollup(table.total, rows, year)))
-    return AppendixResults(appendix, years)
+    return AppendixResults(appendix, years, table.words)
 
 
 def _sum(values):

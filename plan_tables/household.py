@@ -7,10 +7,12 @@ a household appendix through `household_table`, so they agree on which figure si
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
 from kernel.numbers import compute_rate
+from localities.labels import UnitWords, unit_words
 from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
 
 # The appendix column "field" → the HouseholdFigure attribute holding the published figure.
@@ -72,6 +74,7 @@ class Row:
     is_total: bool
     cells: list  # one value per column: int, Decimal or None, exactly as stored
     figures: dict = field(default_factory=dict)  # (year, kind) → HouseholdFigure, or FigureValues
+    locality_kind: str = ""
 
 
 @dataclass
@@ -82,6 +85,13 @@ class HouseholdTable:
     total: Row | None  # the published total row, if the appendix prints one
     computed_total: list  # per column: the sum of the rows (rates recomputed from summed counts)
     published_order: list[Row] = field(default_factory=list)  # every row, the total where the document prints it
+
+    @cached_property
+    def words(self) -> UnitWords:
+        """What the rows are called (“phường”, “đơn vị cấp huyện”) and the whole they add up to (“Toàn thành
+        phố”), from the units themselves: the total row's unit, else the plan's province."""
+        whole_kind = self.total.locality_kind if self.total is not None else self.appendix.plan.province.kind
+        return unit_words((row.locality_kind for row in self.rows), whole_kind)
 
     @property
     def groups(self) -> list[tuple[str, int]]:
@@ -136,7 +146,14 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
     columns = household_columns(appendix)
     appendix_rows = list(
         appendix.rows.order_by("order").values_list(
-            "number", "label", "locality_id", "locality__name", "locality__slug", "is_total", named=True
+            "number",
+            "label",
+            "locality_id",
+            "locality__name",
+            "locality__slug",
+            "locality__kind",
+            "is_total",
+            named=True,
         )
     )
     # The rows' figures by a join on the appendix, not by a list of ids: a commune table would pass SQLite's
@@ -173,6 +190,7 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             is_total=appendix_row.is_total,
             cells=cells,
             figures=row_figures,
+            locality_kind=appendix_row.locality__kind,
         )
         published_order.append(row)
         if row.is_total:

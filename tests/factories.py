@@ -473,8 +473,13 @@ def make_province(slug="tinh-thu", name="Tỉnh Thử Nghiệm") -> Locality:
     return ProvinceFactory(slug=slug, name=name)
 
 
-def make_household_plan(*, districts=3, years=(2021, 2022, 2023), slug="tinh-thu-2021-2023", province=None) -> Plan:
+def make_household_plan(
+    *, districts=3, years=(2021, 2022, 2023), slug="tinh-thu-2021-2023", province=None, unit_kind=None
+) -> Plan:
     """A plan whose appendix has households, poor households and rate per year for each district and a total.
+
+    `unit_kind` makes the rows units of another kind: `LocalityKind.WARD` gives wards directly under the province,
+    valid from 01/07/2025 (the two-level local government).
 
     District i (from 0) has 10000 + 100·i households every year and 500 − 50·(year index) + i poor households; the
     first year is a result, the others targets. The figures are bulk-created: they have no history records.
@@ -484,10 +489,22 @@ def make_household_plan(*, districts=3, years=(2021, 2022, 2023), slug="tinh-thu
     appendix = HouseholdAppendixFactory(
         plan=plan, code="01", title="Phụ lục 01\nTHỬ NGHIỆM", columns=household_columns(years)
     )
-    localities = [
-        DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
-        for i in range(1, districts + 1)
-    ]
+    if unit_kind is None:
+        localities = [
+            DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
+            for i in range(1, districts + 1)
+        ]
+    else:
+        localities = [
+            DistrictFactory(
+                slug=f"{slug}-don-vi-{i}",
+                name=f"Đơn vị Số {i}",
+                parent=province,
+                kind=unit_kind,
+                valid_from=datetime.date(2025, 7, 1),
+            )
+            for i in range(1, districts + 1)
+        ]
     figures, totals = [], {}
     for order, locality in enumerate(localities):
         AppendixRowFactory(appendix=appendix, locality=locality, order=order, number=str(order + 1))

@@ -189,7 +189,10 @@ def test_rows_the_official_may_not_edit_are_read_only_with_the_reason(client, of
     tien_lu, total = prefix("hung-yen-tien-lu"), prefix("hung-yen")
     assert f'name="{tien_lu}-households"' not in html
     assert f'name="{total}-households"' not in html  # the province total: reviewers only
-    assert vi("You may only change the figures of your own district or commune.") in html
+    assert (
+        vi("You may only change the figures of your own unit, not those of %(unit)s.") % {"unit": "Huyện Tiên Lữ"}
+        in html
+    )
     assert "33.329" in html  # Tiên Lữ's households, shown read-only
 
 

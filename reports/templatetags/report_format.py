@@ -89,4 +89,3 @@ def value_for(plan_indicator, column):
         if value.year == column.get("year") and value.kind == column.get("kind"):
             return format_measure(value.value)
     return ""
-

@@ -109,12 +109,16 @@ def _rate_bar_chart(table: HouseholdTable):
     if not series:
         return None
     if chosen.ranked_by is None:
-        title = _("Poverty rate by district (%%): %(appendix)s") % {"appendix": table.appendix.heading}
+        title = _("Poverty rate by %(units)s (%%): %(appendix)s") % {
+            "units": table.words.units,
+            "appendix": table.appendix.heading,
+        }
     else:
         title = _(
-            "Poverty rate (%%): the %(shown)s districts with the highest rate in %(year)s, of %(total)s — %(appendix)s"
+            "Poverty rate (%%): the %(shown)s %(units)s with the highest rate in %(year)s, of %(total)s — %(appendix)s"
         ) % {
             "shown": len(chosen.rows),
+            "units": table.words.units,
             "year": chosen.ranked_by.year,
             "total": format_count(len(table.rows)),
             "appendix": table.appendix.heading,
@@ -134,10 +138,11 @@ def _trajectory_charts(table: HouseholdTable):
         return []
     chosen = _chart_rows(table)
     if chosen.ranked_by is None:
-        title = _("Poverty rate by district across the years (%)")
+        title = _("Poverty rate by %(units)s across the years (%%)") % {"units": table.words.units}
     else:
-        title = _("Poverty rate across the years (%%): the %(shown)s districts with the highest rate in %(year)s") % {
+        title = _("Poverty rate across the years (%%): the %(shown)s %(units)s with the highest rate in %(year)s") % {
             "shown": len(chosen.rows),
+            "units": table.words.units,
             "year": chosen.ranked_by.year,
         }
     lines = charts.line_chart(
@@ -153,9 +158,9 @@ def _trajectory_charts(table: HouseholdTable):
         c.year: table.computed_total[c.index] for c in rate_columns if table.computed_total[c.index] is not None
     }
     if computed:
-        total_series.append((_("computed from the districts"), computed))
+        total_series.append((_("computed from the %(units)s") % {"units": table.words.units}, computed))
     province = charts.line_chart(
-        title=_("Province poverty rate (%)"),
+        title=_("Poverty rate of %(whole)s (%%)") % {"whole": table.words.whole},
         years=years,
         series=total_series,
         chart_id=f"province-{table.appendix.code}",
@@ -168,7 +173,7 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
     if code:
         appendices = [a for a in appendices if a.code == code]
     if not appendices:
-        raise Http404(_("This plan has no district table."))
+        raise Http404(_("This plan has no table of households by unit."))
     return household_table(appendices[0], with_figures=False)
 
 
