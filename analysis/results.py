@@ -193,6 +193,12 @@ class DistrictResult:
     def label(self) -> str:
         return self.row.label
 
+    @property
+    def comparable(self) -> bool:
+        """False where the target and the result were measured under different poverty standards: the state would
+        compare different things (a 2027 result under the new standard against a target set under the old)."""
+        return self.target is None or self.result is None or self.target.standard_id == self.result.standard_id
+
 
 @dataclass
 class RollUp:

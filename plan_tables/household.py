@@ -11,9 +11,12 @@ from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from kernel.numbers import compute_rate
 from localities.labels import UnitWords, unit_words
 from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
+from plans.models.standards import standard_label
 
 # The appendix column "field" → the HouseholdFigure attribute holding the published figure.
 FIGURE_ATTRIBUTES = {
@@ -35,13 +38,15 @@ class FigureValues(NamedTuple):
     near_poor_households: int | None
     planned_reduction: int | None
     published_rate: Decimal | None
+    standard_id: str | None = None  # the code of the poverty standard it was measured under
 
     @property
     def computed_rate(self):
         return compute_rate(self.poor_households, self.households)
 
 
-_FIGURE_VALUE_FIELDS = FigureValues._fields
+# The query's names of FigureValues' fields (a foreign key's column by its field name: the standard's code).
+_FIGURE_VALUE_FIELDS = tuple("standard" if name == "standard_id" else name for name in FigureValues._fields)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,31 @@ class HouseholdTable:
         phố”), from the units themselves: the total row's unit, else the plan's province."""
         whole_kind = self.total.locality_kind if self.total is not None else self.appendix.plan.province.kind
         return unit_words((row.locality_kind for row in self.rows), whole_kind)
+
+    @cached_property
+    def standards(self) -> list[str]:
+        """The codes of the poverty standards the table's figures were measured under, in the order of the columns'
+        years: more than one means that its years are not all comparable."""
+        by_year: dict[str, int] = {}
+        for row in [*self.rows, *([self.total] if self.total else [])]:
+            for (year, _kind), figure in row.figures.items():
+                code = figure.standard_id
+                if code and (code not in by_year or year < by_year[code]):
+                    by_year[code] = year
+        return sorted(by_year, key=by_year.get)
+
+    @property
+    def standard_line(self) -> str:
+        """“Chuẩn nghèo: 2021–2026 (Nghị định 07/2021/NĐ-CP)” — the page's and the workbook's header line; two
+        standards are named with a warning that their figures are not comparable."""
+        if not self.standards:
+            return ""
+        labels = "; ".join(standard_label(code) for code in self.standards)
+        if len(self.standards) == 1:
+            return _("Poverty standard: %(standards)s") % {"standards": labels}
+        return _("Poverty standards: %(standards)s — figures of different standards are not comparable") % {
+            "standards": labels
+        }
 
     @property
     def groups(self) -> list[tuple[str, int]]:

@@ -15,6 +15,7 @@ from .models import (
     Plan,
     PlanSection,
     PolicyTask,
+    PovertyStandard,
     ProgramProject,
     Recipient,
     ReportingObligation,
@@ -98,6 +99,12 @@ class AgencyAdmin(NumberFormattingAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor"]
+
+
+@admin.register(PovertyStandard)
+class PovertyStandardAdmin(NumberFormattingAdmin):
+    list_display = ["name", "legal_basis", "first_year", "last_year", "code"]
+    search_fields = ["name", "legal_basis", "code"]
 
 
 @admin.register(ProgramProject)

@@ -135,7 +135,8 @@ def locality_figures(locality: Locality, user) -> list[FigureLine]:
     for figure in figures:
         line = FigureLine(figure)
         before = previous.get(figure.plan_id)
-        if before is not None and before.year < figure.year:
+        # Across a change of poverty standard the change is not computed: it would compare different measures.
+        if before is not None and before.year < figure.year and before.standard_id == figure.standard_id:
             if before.poor_households is not None and figure.poor_households is not None:
                 line.poor_change = figure.poor_households - before.poor_households
             if before.poverty_rate is not None and figure.poverty_rate is not None:

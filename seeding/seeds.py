@@ -34,6 +34,7 @@ from plans.models import (
     Recipient,
     ReportingObligation,
 )
+from plans.models.standards import ensure_poverty_standards
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 HOUSEHOLD_FIELDS = {
@@ -63,6 +64,7 @@ def load_seeds(directory: Path = FIXTURES_DIR, *, replace: bool = False) -> Seed
     """Load the catalogue, the provinces and the plans; all or nothing."""
     report = SeedReport()
     with transaction.atomic():
+        ensure_poverty_standards()
         seed_catalogue(_read(directory / "catalogue.yaml"), report)
         for path in sorted((directory / "provinces").glob("*.yaml")):
             seed_province(_read(path), report, source=path.name)

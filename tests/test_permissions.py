@@ -275,7 +275,7 @@ def test_changing_a_figure_in_the_admin(client, people, plan, role, locality_slu
     before = figure_snapshot(plan)
     url = reverse("admin:plans_householdfigure_change", args=[figure.pk])
     data = {
-        "standard": figure.standard,
+        "standard": figure.standard_id,
         "households": str(figure.households),
         "poor_households": "123",
         "published_rate": "",

@@ -622,7 +622,7 @@ def test_the_command_can_import_as_an_account_and_then_checks_its_rights(tmp_pat
     errors = StringIO()
     with pytest.raises(CommandError):
         call_command("import_appendix", HY, path, "--user", "phu-cu", stdout=StringIO(), stderr=errors)
-    assert "your own district" in errors.getvalue()
+    assert "your own unit, not those of Huyện Tiên Lữ" in errors.getvalue()
 
 
 # --- the web flow -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from .documents import (
     Recipient,
     SectionKind,
 )
-from .figures import FigureKind, HouseholdFigure, PovertyStandard
+from .figures import DEFAULT_STANDARD, FigureKind, HouseholdFigure
 from .responsibilities import (
     AgencyResponsibility,
     Duty,
@@ -18,8 +18,10 @@ from .responsibilities import (
     ReportingFrequency,
     ReportingObligation,
 )
+from .standards import PovertyStandard
 
 __all__ = [
+    "DEFAULT_STANDARD",
     "Agency",
     "AgencyKind",
     "AgencyResponsibility",
