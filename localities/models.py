@@ -7,12 +7,15 @@ the documents wrote them and history is never rewritten: a change is a new unit 
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from kernel.numbers import format_measure
 
 
 class Level(models.IntegerChoices):
@@ -221,6 +224,13 @@ class Locality(models.Model):
         return unit
 
 
+def counted_share(kind: str, share_percent: Decimal | None) -> Decimal:
+    """A succession's share of households as the 100 % check counts it: blank is all, except in a split (unknown)."""
+    if share_percent is not None:
+        return share_percent
+    return Decimal(0) if kind == "split" else Decimal(100)
+
+
 class SuccessionKind(models.TextChoices):
     RENAME = "rename", _("Renamed")
     UPGRADE = "upgrade", _("Upgraded")
@@ -241,6 +251,17 @@ class LocalitySuccession(models.Model):
     kind = models.CharField(_("kind of change"), max_length=10, choices=SuccessionKind.choices)
     effective_date = models.DateField(_("effective date"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    # The share of the predecessor's households that went to this successor. Blank: all of them — except in a split,
+    # where blank means unknown (the official conversion often gives none), and figures carried by it are marked
+    # not comparable.
+    share_percent = models.DecimalField(
+        _("share of households (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a split or a partial transfer: the share of the old unit's households that moved here."),
+    )
 
     class Meta:
         verbose_name = _("locality succession")
@@ -249,11 +270,38 @@ class LocalitySuccession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
             models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_to_itself"),
+            models.CheckConstraint(
+                condition=Q(share_percent__isnull=True) | Q(share_percent__gt=0, share_percent__lte=100),
+                name="succession_share_between_0_and_100",
+                violation_error_message=_("A share of households lies above 0 and at most 100%."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
 
+    @property
+    def weight(self):
+        """The fraction of the predecessor's households carried to the successor: 1 for all of them, None where a
+        split gives no share (unknown)."""
+        if self.share_percent is not None:
+            return self.share_percent / 100
+        return None if self.kind == SuccessionKind.SPLIT else Decimal(1)
+
     def clean(self):
+        errors = {}
         if self.predecessor_id and self.predecessor_id == self.successor_id:
-            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
+            errors["successor"] = _("A unit cannot succeed itself.")
+        if self.share_percent is not None and not 0 < self.share_percent <= 100:
+            errors["share_percent"] = _("A share of households lies above 0 and at most 100%.")
+        if not errors and self.predecessor_id:
+            others = LocalitySuccession.objects.filter(predecessor_id=self.predecessor_id).exclude(pk=self.pk)
+            total = sum((counted_share(o.kind, o.share_percent) for o in others), Decimal(0))
+            total += counted_share(self.kind, self.share_percent)
+            if total > 100:
+                errors["share_percent"] = _(
+                    "The shares of %(unit)s's households given to its successors add up to %(total)s%%, "
+                    "more than 100%%."
+                ) % {"unit": self.predecessor.name, "total": format_measure(total)}
+        if errors:
+            raise ValidationError(errors)

@@ -1,7 +1,6 @@
 """Reads shaped for the report pages (home, plan text, locality, agency). Each runs a fixed number of queries."""
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from analysis.deadlines import Deadline, deadlines_of
+from analysis.lineage import Series
 from indicators.models import IndicatorValue, PlanIndicator
 from kernel.text import normalize
 from localities.models import Locality
@@ -146,6 +146,12 @@ def locality_figures(locality: Locality, user) -> list[FigureLine]:
     return lines
 
 
+def locality_series(locality: Locality, user) -> list:
+    """The unit's figures across the reform, its predecessors' carried onto it (analysis.lineage), from the plans
+    the user may read."""
+    return Series(locality, plans=visible_plans(user)).points()
+
+
 # --- agencies -----------------------------------------------------------------------------------------
 
 
@@ -195,12 +201,3 @@ def agency_overview(agency: Agency, user) -> AgencyOverview:
             agency.compiled_reports.filter(plan__in=plans).select_related("plan").order_by("due_date"), today
         ),
     )
-
-
-def figures_by_year(lines: list[FigureLine]) -> dict[str, dict[int, object]]:
-    """Series for the trajectory chart: results and targets (latest plan wins for a year)."""
-    series: dict[str, dict[int, object]] = defaultdict(dict)
-    for line in lines:
-        if line.figure.poverty_rate is not None:
-            series[line.figure.kind][line.figure.year] = line.figure.poverty_rate
-    return series

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from analysis.deadlines import reporting_deadlines
+from analysis.lineage import table_on_units_of
 from analysis.quality import check_plan
 from kernel.numbers import format_count
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
 from plan_tables.household import Column, HouseholdTable, household_table
 from plans.models import Agency, AppendixKind, Plan
+from plans.models.standards import standard_label
 from reports import charts, selectors
 from reports.forms import DistrictFilterForm
 from reports.tables import DistrictTable
@@ -208,6 +210,20 @@ def district_table(request, slug):
     return render(request, "reports/district_table.html", context)
 
 
+def district_table_today(request, slug):
+    """An old plan's table carried onto the units in force today (analysis.lineage): what the figures of Huyện
+    Phù Cừ or Tỉnh Thừa Thiên Huế amount to on the units officials now plan for."""
+    plan = viewable_plan(request.user, slug)
+    household = _household_table_for(plan, request.GET.get("appendix"))
+    context = {
+        "plan": plan,
+        "household": household,
+        "today": table_on_units_of(household),
+        "count_columns": household.columns,
+    }
+    return render(request, "reports/district_table_today.html", context)
+
+
 def district_table_csv(request, slug):
     plan, household, _form, table = _district_table(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -254,26 +270,44 @@ def task_table(request, slug):
 def locality_detail(request, slug):
     locality = get_object_or_404(Locality.objects.select_related("parent"), slug=slug)
     lines = selectors.locality_figures(locality, request.user)
-    series = selectors.figures_by_year(lines)
-    years = sorted({year for points in series.values() for year in points})
-    chart = None
-    if years:
-        labels = {"result": _("results"), "target": _("targets")}
-        chart = charts.line_chart(
-            title=_("Poverty rate of %(name)s (%%)") % {"name": locality.name},
-            years=years,
-            series=[(labels[kind], points) for kind, points in sorted(series.items())],
-            chart_id="locality",
-        )
+    series = selectors.locality_series(locality, request.user)
     context = {
         "locality": locality,
         "lines": lines,
-        "chart": chart,
+        "series": series,
+        "chart": _series_chart(locality, series),
         "children": locality.children.order_by("name"),
         "successions": locality.successions.select_related("successor"),
         "predecessions": locality.predecessions.select_related("predecessor"),
     }
     return render(request, "reports/locality.html", context)
+
+
+def _series_chart(locality: Locality, series: list):
+    """The unit's poverty rate across the years, own and derived: one line per kind and poverty standard, so that a
+    change of standard breaks the line rather than joining two measures; an incomplete year is a gap."""
+    years = sorted({point.year for point in series})
+    if not years:
+        return None
+    kinds = {"result": _("results"), "target": _("targets")}
+    several = len({point.standard for point in series if point.standard}) > 1
+    lines: dict[tuple, dict] = {}
+    for point in series:
+        key = (point.kind, point.standard if several else None)
+        lines.setdefault(key, {})[point.year] = point.rate if point.complete else None
+    labelled = []
+    for (kind, standard), points in sorted(lines.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+        label = str(kinds[kind])
+        if standard:
+            label = _("%(kind)s, standard %(standard)s") % {"kind": label, "standard": standard_label(standard)}
+        labelled.append((label, points))
+    derived = any(point.derived for point in series)
+    title = (
+        _("Poverty rate of %(name)s across the reform (%%): derived years from its predecessors")
+        if derived
+        else _("Poverty rate of %(name)s (%%)")
+    ) % {"name": locality.name}
+    return charts.line_chart(title=title, years=years, series=labelled, chart_id="locality")
 
 
 def agency_detail(request, province, slug):
