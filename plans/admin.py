@@ -119,9 +119,10 @@ class PlanAdmin(NumberFormattingAdmin):
     list_filter = [("province", admin.RelatedOnlyFieldListFilter), "status", "first_year"]
     search_fields = ["title", "number", "slug", "signer_name"]
     date_hierarchy = "issue_date"
+    autocomplete_fields = ["follows"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["province", "slug", "status"]}),
+        (None, {"fields": ["province", "slug", "status", "follows"]}),
         (
             _("Document"),
             {

@@ -11,6 +11,7 @@ from analysis.deadlines import Deadline, deadlines_of
 from analysis.lineage import Series
 from indicators.models import IndicatorValue, PlanIndicator
 from kernel.text import normalize
+from localities.lineage import Lineage, names
 from localities.models import Locality
 from plans.models import (
     Agency,
@@ -27,20 +28,48 @@ from workflow.permissions import visible_plans
 
 
 def plan_list(user, search: str = "") -> list[tuple[Locality, list[Plan]]]:
-    """The plans the user may read, grouped by province (newest period first), optionally searched."""
-    plans = visible_plans(user).select_related("province").order_by("province__name", "-first_year", "slug")
+    """The plans the user may read, grouped by today's province (newest period first), optionally searched.
+
+    A plan of a province that has since been merged or upgraded (Thừa Thiên Huế, the old Hưng Yên) is listed under
+    the province that succeeded it today, so that an official finds the plans their baselines come from; the plan
+    keeps its own province, which the page shows beside it."""
+    plans = list(
+        visible_plans(user).select_related("province", "follows").order_by("-first_year", "province__name", "slug")
+    )
+    today = today_provinces({plan.province for plan in plans})
     wanted = search_key(search)
     grouped: dict[Locality, list[Plan]] = {}
     for plan in plans:
+        current = today.get(plan.province_id, plan.province)
         # Matched here, not with icontains: SQLite folds the case of ASCII letters only (“HƯNG YÊN” would not
         # find “Hưng Yên”), and officials often type without diacritics (“hung yen”). The list is one row per
         # plan the user may read, loaded whole for the page anyway.
         if wanted and not any(
-            wanted in search_key(text) for text in (plan.title, plan.number, plan.province.name, plan.slug)
+            wanted in search_key(text)
+            for text in (plan.title, plan.number, plan.province.name, current.name, plan.slug)
         ):
             continue
-        grouped.setdefault(plan.province, []).append(plan)
-    return list(grouped.items())
+        grouped.setdefault(current, []).append(plan)
+    return sorted(grouped.items(), key=lambda item: search_key(item[0].name))
+
+
+def today_provinces(provinces) -> dict[int, Locality]:
+    """Each province → the province-level unit that holds it today (itself while it is in force; else where its
+    successions lead: the largest share). A fixed number of queries: the province-level successions, their units."""
+    day = timezone.localdate()
+    ended = {p.pk: p for p in provinces if not p.is_valid_on(day)}
+    if not ended:
+        return {}
+    lineage = Lineage.around(ended)
+    units = names({edge.successor_id for edge in lineage.edges} | {edge.predecessor_id for edge in lineage.edges})
+    result = {}
+    for province_id in ended:
+        reached, _complete = lineage.onto(
+            province_id, lambda pk: pk in units and units[pk].level == 1 and units[pk].is_valid_on(day)
+        )
+        if reached:
+            result[province_id] = units[max(reached, key=lambda pk: (reached[pk] or 0, -pk))]
+    return result
 
 
 def search_key(text: str) -> str:

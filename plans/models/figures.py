@@ -72,6 +72,13 @@ class HouseholdFigure(models.Model):
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("For a result: the review or report it comes from.")
     )
+    # A baseline filled from the predecessors' figures re-aggregated onto this unit (analysis.lineage): shown as
+    # derived until a reviewer confirms it (or enters the figure of the review itself).
+    is_derived = models.BooleanField(
+        _("derived, not yet confirmed"),
+        default=False,
+        help_text=_("Filled from the predecessors' figures; untick to confirm it."),
+    )
     source_date = models.DateField(_("date of the source"), null=True, blank=True)
     # Optimistic locking: a save that started from an older version is refused, never lost silently.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

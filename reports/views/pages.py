@@ -3,6 +3,7 @@
 import csv
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from kernel.numbers import format_count
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
 from plan_tables.household import Column, HouseholdTable, household_table
-from plans.models import Agency, AppendixKind, Plan
+from plans.models import Agency, AppendixKind, HouseholdFigure, Plan
 from plans.models.standards import standard_label
 from reports import charts, selectors
 from reports.forms import DistrictFilterForm
@@ -46,8 +47,20 @@ def plan_detail(request, slug):
         "finding_count": len(check_plan(plan, tables)),
         "can_edit": Checker(request.user, plan).may_edit_anything,
         "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
+        **_plan_lineage(plan),
     }
     return render(request, "reports/plan_detail.html", context)
+
+
+def _plan_lineage(plan: Plan) -> dict:
+    """The plan it follows and the plans that follow it (one query)."""
+    related = list(
+        Plan.objects.filter(Q(pk=plan.follows_id) | Q(follows=plan)).select_related("province").order_by("first_year")
+    )
+    return {
+        "follows": next((p for p in related if p.pk == plan.follows_id), None),
+        "followed_by": [p for p in related if p.follows_id == plan.pk],
+    }
 
 
 def _indicator_rows_by_appendix(indicator_table) -> dict[int, list]:
@@ -201,6 +214,11 @@ def district_table(request, slug):
         "rate_chart": _rate_bar_chart(household),
         "trajectory_charts": _trajectory_charts(household),
         "can_edit": Checker(request.user, plan).may_edit_anything,
+        "can_edit_plan": bool(Checker(request.user, plan).can_edit_document()),
+        "derived": HouseholdFigure.objects.filter(plan=plan, is_derived=True)
+        .select_related("locality")
+        .order_by("year", "locality__name"),
+        "baseline_year": plan.first_year - 1,
         "query": request.GET.urlencode(),
         "reviews": TableReview.objects.filter(plan=plan, table=Table.DISTRICTS)
         .exclude(state=ReviewState.DRAFT)
