@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from kernel.admin_base import (
 from .models import (
     Agency,
     AgencyResponsibility,
+    AgencySuccession,
     Appendix,
     AppendixRow,
     Duty,
@@ -20,6 +23,8 @@ from .models import (
     Recipient,
     ReportingObligation,
 )
+
+_PLAN_CHANGE_PAGE = re.compile(r"/admin/plans/plan/(\d+)/change/")
 
 # --- inlines ---------------------------------------------------------------------------------------
 
@@ -92,13 +97,44 @@ class AppendixRowInline(admin.TabularInline):
 # --- model admins ----------------------------------------------------------------------------------
 
 
+class AgencySuccessionInline(admin.TabularInline):
+    model = AgencySuccession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+    verbose_name = _("successor")
+    verbose_name_plural = _("successors (duties taken over)")
+
+
 @admin.register(Agency)
 class AgencyAdmin(NumberFormattingAdmin):
     list_display = ["name", "short_name", "kind", "province", "valid_from", "valid_to"]
     list_filter = [("province", admin.RelatedOnlyFieldListFilter), "kind"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "province__name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor"]
+    inlines = [AgencySuccessionInline]
+    list_select_related = ["province"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("province")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The lead and coordinating agency choices of a plan's page offer that plan's province's agencies only
+        (the autocomplete request comes from the plan's change page: its address names the plan)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        plan_id = _plan_of_referer(request)
+        if plan_id is not None and request.path.endswith("/autocomplete/"):
+            province = Plan.objects.filter(pk=plan_id).values_list("province_id", flat=True).first()
+            if province is not None:
+                queryset = queryset.filter(province_id=province)
+        return queryset, may_have_duplicates
+
+
+def _plan_of_referer(request) -> int | None:
+    """The plan whose admin change page asks (…/admin/plans/plan/<id>/change/), or None."""
+    match = _PLAN_CHANGE_PAGE.search(request.META.get("HTTP_REFERER", ""))
+    return int(match.group(1)) if match else None
 
 
 @admin.register(PovertyStandard)

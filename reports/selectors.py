@@ -195,6 +195,8 @@ class AgencyOverview:
     led_sections: list = field(default_factory=list)
     reports_due: list = field(default_factory=list)
     reports_compiled: list = field(default_factory=list)
+    successions: list = field(default_factory=list)  # the agencies that took over its duties
+    predecessions: list = field(default_factory=list)
 
 
 def agency_overview(agency: Agency, user) -> AgencyOverview:
@@ -229,4 +231,6 @@ def agency_overview(agency: Agency, user) -> AgencyOverview:
         reports_compiled=deadlines_of(
             agency.compiled_reports.filter(plan__in=plans).select_related("plan").order_by("due_date"), today
         ),
+        successions=list(agency.agency_successions.select_related("successor__province")),
+        predecessions=list(agency.agency_predecessions.select_related("predecessor__province")),
     )

@@ -1,4 +1,4 @@
-from .agencies import Agency, AgencyKind, ProgramProject
+from .agencies import Agency, AgencyKind, AgencySuccession, ProgramProject
 from .documents import (
     Appendix,
     AppendixKind,
@@ -25,6 +25,7 @@ __all__ = [
     "Agency",
     "AgencyKind",
     "AgencyResponsibility",
+    "AgencySuccession",
     "Appendix",
     "AppendixKind",
     "AppendixRow",
