@@ -1,5 +1,6 @@
 import re
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from kernel.admin_base import (
     NumberFormattingAdmin,
 )
 
+from .columns import ColumnsWidget
 from .models import (
     Agency,
     AgencyResponsibility,
@@ -221,11 +223,31 @@ class RecipientAdmin(NumberFormattingAdmin):
     search_fields = ["text"]
 
 
+class AppendixForm(forms.ModelForm):
+    class Meta:
+        model = Appendix
+        fields = [
+            "plan",
+            "code",
+            "order",
+            "kind",
+            "title",
+            "note",
+            "number_header",
+            "label_header",
+            "columns",
+            "in_source",
+        ]
+        widgets = {"columns": ColumnsWidget}
+
+
 @admin.register(Appendix)
 class AppendixAdmin(NumberFormattingAdmin):
+    form = AppendixForm
     list_display = ["heading", "code", "kind", "plan", "in_source"]
+    autocomplete_fields = ["plan"]
+    search_fields = ["title", "note", "plan__title"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "kind"]
-    search_fields = ["title", "note"]
     inlines = [AppendixRowInline]
 
 

@@ -121,6 +121,10 @@ class PlanText:
         return list(responsibilities(self.plan))
 
     @cached_property
+    def legal_bases(self):
+        return list(self.plan.legal_bases.order_by("order"))
+
+    @cached_property
     def recipients(self):
         return list(self.plan.recipients.order_by("order"))
 

@@ -44,6 +44,9 @@ def plan_detail(request, slug):
         "appendices": tables.appendices,
         "household_tables": tables.household,
         "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
+        "loose_indicator_rows": [
+            row for group in indicator_table.groups for row in group.rows if not row.plan_indicator.appendix_id
+        ],
         "finding_count": len(check_plan(plan, tables)),
         "can_edit": Checker(request.user, plan).may_edit_anything,
         "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
