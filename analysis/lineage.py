@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from kernel.numbers import compute_rate
+from kernel.numbers import compute_rate, format_count, format_decimal
 from localities.lineage import Lineage, names
 from localities.models import Locality
 from plan_tables.household import COUNT_FIELDS, Column, HouseholdTable
@@ -277,6 +277,15 @@ class CarriedRow:
     @property
     def cells_with_columns(self) -> list[tuple[Column, object]]:
         return list(zip(self.columns, self.cells, strict=True))
+
+    @property
+    def shown_cells(self) -> list[str]:
+        """The cells as the page writes them (7.540, 2,27), formatted here: a national table has 50.000 of them,
+        too many for a template filter each."""
+        return [
+            format_decimal(cell) if column.is_rate and cell is not None else format_count(cell)
+            for column, cell in zip(self.columns, self.cells, strict=True)
+        ]
 
 
 @dataclass
