@@ -193,6 +193,12 @@ class DistrictResult:
     def label(self) -> str:
         return self.row.label
 
+    @property
+    def comparable(self) -> bool:
+        """False where the target and the result were measured under different poverty standards: the state would
+        compare different things (a 2027 result under the new standard against a target set under the old)."""
+        return self.target is None or self.result is None or self.target.standard_id == self.result.standard_id
+
 
 @dataclass
 class RollUp:
@@ -236,6 +242,7 @@ class YearResults:
 class AppendixResults:
     appendix: Appendix
     years: list[YearResults]
+    words: object = None  # localities.labels.UnitWords: what the rows and their whole are called
 
 
 def _measures(figure: HouseholdFigure | None) -> dict[str, Decimal | int | None]:
@@ -291,7 +298,7 @@ def district_results(appendix: Appendix) -> AppendixResults:
             )
             rows.append(DistrictResult(row, target, result, baseline, measure, assessment))
         years.append(YearResults(year, rows, _rollup(table.total, rows, year)))
-    return AppendixResults(appendix, years)
+    return AppendixResults(appendix, years, table.words)
 
 
 def _sum(values):

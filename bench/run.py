@@ -106,7 +106,7 @@ def run_benchmark(args, url: str) -> int:
 
     load_seeds()
     started = time.perf_counter()
-    report = generate_demo_data(DemoSize(provinces=args.provinces, scale=args.scale))
+    report = generate_demo_data(DemoSize(provinces=args.provinces, scale=args.scale, two_level=True))
     generation_ms = (time.perf_counter() - started) * 1000
     created = dict(report.created)
     print(f"== Demo data generated in {generation_ms / 1000:.1f} s", flush=True)
@@ -169,6 +169,7 @@ def build_operations() -> list[Operation]:
     from django.test import Client
 
     from analysis.quality import check_plan
+    from localities.models import Locality
     from plan_tables.household import household_table
     from plans.models import AppendixRow, HouseholdFigure, Plan
     from plans.signals import renew_text_revision
@@ -365,6 +366,31 @@ def build_operations() -> list[Operation]:
             target={"max_queries": 10},
         ),
     ]
+
+    # The two-level country (seeding/demo_two_level.py): a merged province's series across the reform, and the
+    # national commune table carried onto today's communes.
+    merged = (
+        Locality.objects.filter(slug__startswith="demo-2025-", level=1, predecessions__kind="merge")
+        .distinct()
+        .order_by("slug")
+        .first()
+    )
+    if merged is not None:
+        operations += [
+            Operation(
+                f"lineage series, merged province ({merged.slug})",
+                get(f"/localities/{merged.slug}/"),
+                merged.predecessions.count(),
+                target={"max_ms": 50, "max_queries": 10},
+            ),
+            Operation(
+                "on today's units, national (all communes)",
+                get(f"/plans/{commune_plan.slug}/districts/today/"),
+                table_rows(commune_plan),
+                floor=get(f"/bench-floor/{commune_plan.slug}/districts.json"),
+                target={"max_ratio": 3, "max_queries": 10},
+            ),
+        ]
 
     workbook, changed_rows = import_workbook(commune_plan, 10_000)
     appendix = commune_plan.appendices.get(code="01")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from editing.baseline import plan_baseline_fill, plan_derived_confirm
 from editing.grids import BatchForm, DistrictGrid, IndicatorGrid, default_year, figure_views
 from indicators.models import ValueKind
 from kernel.numbers import active_separators
@@ -179,3 +180,55 @@ def edit_indicators(request, slug):
         **_separators(),
     }
     return render(request, "editing/edit_indicators.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def fill_baseline(request, slug):
+    """Fill a baseline year of the plan's table from the predecessors' results (editing.baseline)."""
+    plan, checker = _plan_and_checker(request, slug)
+    if not checker.can_edit_document():
+        raise PermissionDenied(_("Only the province's reviewers change the plan."))
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = None
+    back = reverse("reports:districts", args=[plan.slug])
+    if year is None or not 1990 <= year <= 2100:
+        messages.error(request, _("Choose the year to fill."))
+        return HttpResponseRedirect(back)
+    outcome = plan_baseline_fill(user=request.user, plan=plan, year=year)
+    if outcome.result is not None and not outcome.result.ok:
+        for errors in outcome.result.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    elif outcome.filled:
+        messages.success(
+            request,
+            _(
+                "Results of %(year)s derived from the predecessors for: %(units)s. They are shown as derived until "
+                "confirmed."
+            )
+            % {"year": year, "units": ", ".join(outcome.filled)},
+        )
+    else:
+        messages.info(request, _("No result of %(year)s could be derived from the predecessors.") % {"year": year})
+    for skipped in outcome.skipped:
+        messages.warning(request, skipped)
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_http_methods(["POST"])
+def confirm_derived(request, slug):
+    plan, checker = _plan_and_checker(request, slug)
+    if not checker.can_edit_document():
+        raise PermissionDenied(_("Only the province's reviewers change the plan."))
+    result = plan_derived_confirm(user=request.user, plan=plan)
+    if result.ok:
+        messages.success(request, _("The derived figures are confirmed."))
+    else:
+        for errors in result.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return HttpResponseRedirect(reverse("reports:districts", args=[plan.slug]))

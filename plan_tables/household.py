@@ -7,11 +7,16 @@ a household appendix through `household_table`, so they agree on which figure si
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from kernel.numbers import compute_rate
+from localities.labels import UnitWords, unit_words
 from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
+from plans.models.standards import standard_label
 
 # The appendix column "field" → the HouseholdFigure attribute holding the published figure.
 FIGURE_ATTRIBUTES = {
@@ -33,13 +38,15 @@ class FigureValues(NamedTuple):
     near_poor_households: int | None
     planned_reduction: int | None
     published_rate: Decimal | None
+    standard_id: str | None = None  # the code of the poverty standard it was measured under
 
     @property
     def computed_rate(self):
         return compute_rate(self.poor_households, self.households)
 
 
-_FIGURE_VALUE_FIELDS = FigureValues._fields
+# The query's names of FigureValues' fields (a foreign key's column by its field name: the standard's code).
+_FIGURE_VALUE_FIELDS = tuple("standard" if name == "standard_id" else name for name in FigureValues._fields)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class Row:
     is_total: bool
     cells: list  # one value per column: int, Decimal or None, exactly as stored
     figures: dict = field(default_factory=dict)  # (year, kind) → HouseholdFigure, or FigureValues
+    locality_kind: str = ""
 
 
 @dataclass
@@ -82,6 +90,38 @@ class HouseholdTable:
     total: Row | None  # the published total row, if the appendix prints one
     computed_total: list  # per column: the sum of the rows (rates recomputed from summed counts)
     published_order: list[Row] = field(default_factory=list)  # every row, the total where the document prints it
+
+    @cached_property
+    def words(self) -> UnitWords:
+        """What the rows are called (“phường”, “đơn vị cấp huyện”) and the whole they add up to (“Toàn thành
+        phố”), from the units themselves: the total row's unit, else the plan's province."""
+        whole_kind = self.total.locality_kind if self.total is not None else self.appendix.plan.province.kind
+        return unit_words((row.locality_kind for row in self.rows), whole_kind)
+
+    @cached_property
+    def standards(self) -> list[str]:
+        """The codes of the poverty standards the table's figures were measured under, in the order of the columns'
+        years: more than one means that its years are not all comparable."""
+        by_year: dict[str, int] = {}
+        for row in [*self.rows, *([self.total] if self.total else [])]:
+            for (year, _kind), figure in row.figures.items():
+                code = figure.standard_id
+                if code and (code not in by_year or year < by_year[code]):
+                    by_year[code] = year
+        return sorted(by_year, key=by_year.get)
+
+    @property
+    def standard_line(self) -> str:
+        """“Chuẩn nghèo: 2021–2026 (Nghị định 07/2021/NĐ-CP)” — the page's and the workbook's header line; two
+        standards are named with a warning that their figures are not comparable."""
+        if not self.standards:
+            return ""
+        labels = "; ".join(standard_label(code) for code in self.standards)
+        if len(self.standards) == 1:
+            return _("Poverty standard: %(standards)s") % {"standards": labels}
+        return _("Poverty standards: %(standards)s — figures of different standards are not comparable") % {
+            "standards": labels
+        }
 
     @property
     def groups(self) -> list[tuple[str, int]]:
@@ -136,7 +176,14 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
     columns = household_columns(appendix)
     appendix_rows = list(
         appendix.rows.order_by("order").values_list(
-            "number", "label", "locality_id", "locality__name", "locality__slug", "is_total", named=True
+            "number",
+            "label",
+            "locality_id",
+            "locality__name",
+            "locality__slug",
+            "locality__kind",
+            "is_total",
+            named=True,
         )
     )
     # The rows' figures by a join on the appendix, not by a list of ids: a commune table would pass SQLite's
@@ -173,6 +220,7 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             is_total=appendix_row.is_total,
             cells=cells,
             figures=row_figures,
+            locality_kind=appendix_row.locality__kind,
         )
         published_order.append(row)
         if row.is_total:

@@ -1,3 +1,6 @@
+import re
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -5,9 +8,11 @@ from kernel.admin_base import (
     NumberFormattingAdmin,
 )
 
+from .columns import ColumnsWidget
 from .models import (
     Agency,
     AgencyResponsibility,
+    AgencySuccession,
     Appendix,
     AppendixRow,
     Duty,
@@ -15,10 +20,13 @@ from .models import (
     Plan,
     PlanSection,
     PolicyTask,
+    PovertyStandard,
     ProgramProject,
     Recipient,
     ReportingObligation,
 )
+
+_PLAN_CHANGE_PAGE = re.compile(r"/admin/plans/plan/(\d+)/change/")
 
 # --- inlines ---------------------------------------------------------------------------------------
 
@@ -91,13 +99,50 @@ class AppendixRowInline(admin.TabularInline):
 # --- model admins ----------------------------------------------------------------------------------
 
 
+class AgencySuccessionInline(admin.TabularInline):
+    model = AgencySuccession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+    verbose_name = _("successor")
+    verbose_name_plural = _("successors (duties taken over)")
+
+
 @admin.register(Agency)
 class AgencyAdmin(NumberFormattingAdmin):
     list_display = ["name", "short_name", "kind", "province", "valid_from", "valid_to"]
     list_filter = [("province", admin.RelatedOnlyFieldListFilter), "kind"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "province__name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor"]
+    inlines = [AgencySuccessionInline]
+    list_select_related = ["province"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("province")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The lead and coordinating agency choices of a plan's page offer that plan's province's agencies only
+        (the autocomplete request comes from the plan's change page: its address names the plan)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        plan_id = _plan_of_referer(request)
+        if plan_id is not None and request.path.endswith("/autocomplete/"):
+            province = Plan.objects.filter(pk=plan_id).values_list("province_id", flat=True).first()
+            if province is not None:
+                queryset = queryset.filter(province_id=province)
+        return queryset, may_have_duplicates
+
+
+def _plan_of_referer(request) -> int | None:
+    """The plan whose admin change page asks (…/admin/plans/plan/<id>/change/), or None."""
+    match = _PLAN_CHANGE_PAGE.search(request.META.get("HTTP_REFERER", ""))
+    return int(match.group(1)) if match else None
+
+
+@admin.register(PovertyStandard)
+class PovertyStandardAdmin(NumberFormattingAdmin):
+    list_display = ["name", "legal_basis", "first_year", "last_year", "code"]
+    search_fields = ["name", "legal_basis", "code"]
 
 
 @admin.register(ProgramProject)
@@ -112,9 +157,10 @@ class PlanAdmin(NumberFormattingAdmin):
     list_filter = [("province", admin.RelatedOnlyFieldListFilter), "status", "first_year"]
     search_fields = ["title", "number", "slug", "signer_name"]
     date_hierarchy = "issue_date"
+    autocomplete_fields = ["follows"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["province", "slug", "status"]}),
+        (None, {"fields": ["province", "slug", "status", "follows"]}),
         (
             _("Document"),
             {
@@ -177,11 +223,31 @@ class RecipientAdmin(NumberFormattingAdmin):
     search_fields = ["text"]
 
 
+class AppendixForm(forms.ModelForm):
+    class Meta:
+        model = Appendix
+        fields = [
+            "plan",
+            "code",
+            "order",
+            "kind",
+            "title",
+            "note",
+            "number_header",
+            "label_header",
+            "columns",
+            "in_source",
+        ]
+        widgets = {"columns": ColumnsWidget}
+
+
 @admin.register(Appendix)
 class AppendixAdmin(NumberFormattingAdmin):
+    form = AppendixForm
     list_display = ["heading", "code", "kind", "plan", "in_source"]
+    autocomplete_fields = ["plan"]
+    search_fields = ["title", "note", "plan__title"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "kind"]
-    search_fields = ["title", "note"]
     inlines = [AppendixRowInline]
 
 

@@ -17,6 +17,7 @@ from .models import (
     AgencyResponsibility,
     Appendix,
     Duty,
+    LegalBasis,
     Plan,
     PlanSection,
     PolicyTask,
@@ -26,7 +27,7 @@ from .models import (
 )
 
 # The parts of the text that belong to one plan.
-PLAN_PARTS = (PlanSection, Recipient, ReportingObligation, PolicyTask, AgencyResponsibility, Appendix)
+PLAN_PARTS = (PlanSection, Recipient, ReportingObligation, PolicyTask, AgencyResponsibility, Appendix, LegalBasis)
 
 
 def renew_text_revision(plans) -> None:

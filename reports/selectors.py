@@ -1,7 +1,6 @@
 """Reads shaped for the report pages (home, plan text, locality, agency). Each runs a fixed number of queries."""
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,8 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from analysis.deadlines import Deadline, deadlines_of
+from analysis.lineage import Series
 from indicators.models import IndicatorValue, PlanIndicator
 from kernel.text import normalize
+from localities.lineage import Lineage, names
 from localities.models import Locality
 from plans.models import (
     Agency,
@@ -28,20 +29,48 @@ from workflow.permissions import visible_plans
 
 
 def plan_list(user, search: str = "") -> list[tuple[Locality, list[Plan]]]:
-    """The plans the user may read, grouped by province (newest period first), optionally searched."""
-    plans = visible_plans(user).select_related("province").order_by("province__name", "-first_year", "slug")
+    """The plans the user may read, grouped by today's province (newest period first), optionally searched.
+
+    A plan of a province that has since been merged or upgraded (Thừa Thiên Huế, the old Hưng Yên) is listed under
+    the province that succeeded it today, so that an official finds the plans their baselines come from; the plan
+    keeps its own province, which the page shows beside it."""
+    plans = list(
+        visible_plans(user).select_related("province", "follows").order_by("-first_year", "province__name", "slug")
+    )
+    today = today_provinces({plan.province for plan in plans})
     wanted = search_key(search)
     grouped: dict[Locality, list[Plan]] = {}
     for plan in plans:
+        current = today.get(plan.province_id, plan.province)
         # Matched here, not with icontains: SQLite folds the case of ASCII letters only (“HƯNG YÊN” would not
         # find “Hưng Yên”), and officials often type without diacritics (“hung yen”). The list is one row per
         # plan the user may read, loaded whole for the page anyway.
         if wanted and not any(
-            wanted in search_key(text) for text in (plan.title, plan.number, plan.province.name, plan.slug)
+            wanted in search_key(text)
+            for text in (plan.title, plan.number, plan.province.name, current.name, plan.slug)
         ):
             continue
-        grouped.setdefault(plan.province, []).append(plan)
-    return list(grouped.items())
+        grouped.setdefault(current, []).append(plan)
+    return sorted(grouped.items(), key=lambda item: search_key(item[0].name))
+
+
+def today_provinces(provinces) -> dict[int, Locality]:
+    """Each province → the province-level unit that holds it today (itself while it is in force; else where its
+    successions lead: the largest share). A fixed number of queries: the province-level successions, their units."""
+    day = timezone.localdate()
+    ended = {p.pk: p for p in provinces if not p.is_valid_on(day)}
+    if not ended:
+        return {}
+    lineage = Lineage.around(ended)
+    units = names({edge.successor_id for edge in lineage.edges} | {edge.predecessor_id for edge in lineage.edges})
+    result = {}
+    for province_id in ended:
+        reached, _complete = lineage.onto(
+            province_id, lambda pk: pk in units and units[pk].level == 1 and units[pk].is_valid_on(day)
+        )
+        if reached:
+            result[province_id] = units[max(reached, key=lambda pk: (reached[pk] or 0, -pk))]
+    return result
 
 
 def search_key(text: str) -> str:
@@ -98,6 +127,10 @@ class PlanText:
         return self._parts.responsibilities
 
     @cached_property
+    def legal_bases(self):
+        return list(self.plan.legal_bases.order_by("order"))
+
+    @cached_property
     def recipients(self):
         return self._parts.recipients
 
@@ -141,7 +174,8 @@ def locality_figures(locality: Locality, user) -> list[FigureLine]:
     for figure in figures:
         line = FigureLine(figure)
         before = previous.get(figure.plan_id)
-        if before is not None and before.year < figure.year:
+        # Across a change of poverty standard the change is not computed: it would compare different measures.
+        if before is not None and before.year < figure.year and before.standard_id == figure.standard_id:
             if before.poor_households is not None and figure.poor_households is not None:
                 line.poor_change = figure.poor_households - before.poor_households
             if before.poverty_rate is not None and figure.poverty_rate is not None:
@@ -149,6 +183,12 @@ def locality_figures(locality: Locality, user) -> list[FigureLine]:
         previous[figure.plan_id] = figure
         lines.append(line)
     return lines
+
+
+def locality_series(locality: Locality, user) -> list:
+    """The unit's figures across the reform, its predecessors' carried onto it (analysis.lineage), from the plans
+    the user may read."""
+    return Series(locality, plans=visible_plans(user)).points()
 
 
 # --- agencies -----------------------------------------------------------------------------------------
@@ -165,6 +205,8 @@ class AgencyOverview:
     led_sections: list = field(default_factory=list)
     reports_due: list = field(default_factory=list)
     reports_compiled: list = field(default_factory=list)
+    successions: list = field(default_factory=list)  # the agencies that took over its duties
+    predecessions: list = field(default_factory=list)
 
 
 def agency_overview(agency: Agency, user) -> AgencyOverview:
@@ -199,13 +241,6 @@ def agency_overview(agency: Agency, user) -> AgencyOverview:
         reports_compiled=deadlines_of(
             agency.compiled_reports.filter(plan__in=plans).select_related("plan").order_by("due_date"), today
         ),
+        successions=list(agency.agency_successions.select_related("successor__province")),
+        predecessions=list(agency.agency_predecessions.select_related("predecessor__province")),
     )
-
-
-def figures_by_year(lines: list[FigureLine]) -> dict[str, dict[int, object]]:
-    """Series for the trajectory chart: results and targets (latest plan wins for a year)."""
-    series: dict[str, dict[int, object]] = defaultdict(dict)
-    for line in lines:
-        if line.figure.poverty_rate is not None:
-            series[line.figure.kind][line.figure.year] = line.figure.poverty_rate
-    return series

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<slug:slug>/districts/", pages.district_table, name="districts"),
     path("plans/<slug:slug>/districts.csv", pages.district_table_csv, name="districts_csv"),
     path("plans/<slug:slug>/districts.xlsx", pages.district_table_xlsx, name="districts_xlsx"),
+    path("plans/<slug:slug>/districts/today/", pages.district_table_today, name="districts_today"),
     path("plans/<slug:slug>/indicators/", pages.indicator_table, name="indicators"),
     path("plans/<slug:slug>/tasks/", pages.task_table, name="tasks"),
     path("plans/<slug:slug>/quality/", quality.quality_report, name="quality"),

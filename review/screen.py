@@ -5,13 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analysis.quality import TARGET_DIRECTION, Finding, check_plan
 from plans.models import AppendixKind, AppendixRow, Plan
 from workflow.changelog import FIGURE, KINDS, VALUE, ChangeEntry, entries_by_history_id
-from workflow.models import ReviewEvent, ReviewState, Table, TableReview
+from workflow.models import ReviewEvent, ReviewState, RoleAssignment, Table, TableReview
 from workflow.permissions import Action, Checker
 
 # --- the review screen: each part of a table, its changes since approval and its findings ---------
@@ -181,3 +182,19 @@ def _attach_findings(plan: Plan, rows: list[AppendixRow], districts: list[Review
             locality_id = by_name.get(finding.row)
         if locality_id in parts:
             parts[locality_id].findings.append(finding)
+
+
+def ended_scopes(plan: Plan, day=None) -> list:
+    """Role assignments of this plan's province scoped to a unit or an agency that has ended (a district abolished on
+    01/07/2025, the Sở LĐ-TB&XH): they stay as they were — the permission check does not widen them to the merged,
+    larger unit — and the review screen lists them so that an administrator reassigns them."""
+    day = day or timezone.localdate()
+    rows = plan.appendices.values("rows__locality_id")
+    return list(
+        RoleAssignment.objects.filter(
+            Q(locality__valid_to__lt=day, locality_id__in=rows)
+            | Q(agency__valid_to__lt=day, agency__province=plan.province)
+        )
+        .select_related("user", "locality", "agency")
+        .order_by("user__username")
+    )

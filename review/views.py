@@ -48,6 +48,7 @@ def review_overview(request, slug):
         "screen": review_screen,
         "reporting": reporting_deadlines(plan),
         "can_mark_reported": bool(checker.can_edit_document()),
+        "ended_scopes": screen.ended_scopes(plan),
     }
     return render(request, "review/review.html", context)
 

@@ -54,6 +54,7 @@ from plans.models import (
 from workflow import revisions
 from workflow.models import RoleAssignment, TableReview
 
+from .demo_two_level import build_two_level
 from .seeds import FIXTURES_DIR, SeedReport, _read, seed_catalogue
 
 PREFIX = "demo-"
@@ -140,6 +141,7 @@ class DemoSize:
     scale: float = 1.0  # multiplies the districts per province and the communes per district
     seed: int = 2025
     national: bool = True  # the two national plans (all districts; all communes)
+    two_level: bool = False  # also the units from 01/07/2025 and their successions (seeding/demo_two_level.py)
 
     def districts_range(self) -> tuple[int, int]:
         return max(1, round(8 * self.scale)), max(1, round(15 * self.scale))
@@ -314,6 +316,8 @@ class _Generator:
         _bulk(Plan, [plan for plan, _parts in plans], self.report)
         self.save_documents(plans, agencies)
         self.save_appendices(plans, agencies)
+        if self.size.two_level:
+            build_two_level(self, provinces, national)
 
     # localities ----------------------------------------------------------------------------------
 

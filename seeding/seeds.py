@@ -5,6 +5,7 @@ into rows, validating every row with `full_clean()` so that seeds obey the same 
 It lives in the project package because a plan document spans all three apps.
 """
 
+import csv
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from plans.models import (
     Recipient,
     ReportingObligation,
 )
+from plans.models.standards import ensure_poverty_standards
 from workflow import revisions
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -64,12 +66,37 @@ def load_seeds(directory: Path = FIXTURES_DIR, *, replace: bool = False) -> Seed
     """Load the catalogue, the provinces and the plans; all or nothing."""
     report = SeedReport()
     with transaction.atomic(), revisions.deferred():  # the pages' revisions advance once, not once per row
+        ensure_poverty_standards()
         seed_catalogue(_read(directory / "catalogue.yaml"), report)
         for path in sorted((directory / "provinces").glob("*.yaml")):
             seed_province(_read(path), report, source=path.name)
         for path in sorted((directory / "plans").glob("*.yaml")):
             seed_plan(_read(path), report, source=path.name, replace=replace)
+        seed_codes(directory / "units" / "seed-codes.csv")
     return report
+
+
+def seed_codes(path: Path) -> None:
+    """The seed units' official codes, where fixtures/units/seed-codes.csv gives them (slug,code,source; the file
+    and its sources: fixtures/units/README.md). A unit that has a code keeps it; without the file nothing changes."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(line for line in handle if not line.startswith("#")), start=2):
+            slug, code = (row.get("slug") or "").strip(), (row.get("code") or "").strip()
+            if not slug or not code:
+                continue
+            try:
+                locality = Locality.objects.get(slug=slug)
+            except Locality.DoesNotExist as error:
+                raise SeedError(f"{path.name}, row {number}: unknown locality {slug}") from error
+            if not locality.code:
+                locality.code = code
+                try:
+                    locality.full_clean()
+                except ValidationError as error:
+                    raise SeedError(f"{path.name}, row {number}: {error.messages}") from error
+                locality.save(update_fields=["code"])
 
 
 def _read(path: Path) -> dict:

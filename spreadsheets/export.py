@@ -159,6 +159,10 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
         row += 1
     if layout.note:
         _write_title(ws, row, layout.note, last_letter, total_width, italic=True)
+        row += 1
+    if layout.standard_line:
+        # In the blank row above the header: the table starts where it always did.
+        _write_title(ws, row, layout.standard_line, last_letter, total_width, italic=True)
     _write_header(ws, layout)
     row = layout.first_data_row
     ws.freeze_panes = f"C{row}"  # a coordinate, not ws.cell(): the data rows are appended after the header

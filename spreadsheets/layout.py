@@ -77,6 +77,9 @@ class SheetLayout:
     rows: Callable[[], Iterator[SheetRow]]
     label_width: float = 24
     importable: bool = False
+    # A line under the title naming the poverty standard(s) of the figures (household tables, as exported), written
+    # in the blank row above the header; the import reads the table from its header, so it does not care.
+    standard_line: str = ""
     leading: list[SheetColumn] = field(init=False)
 
     def __post_init__(self):
@@ -185,7 +188,10 @@ def _household_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | 
         for row in table.published_order:
             yield SheetRow(number=row.number, label=row.label, values=row.cells, bold=row.is_total)
 
-    return SheetLayout(appendix, sheet_name, columns, rows, label_width=22, importable=True)
+    standard_line = tables.household[appendix.pk].standard_line if tables else ""
+    return SheetLayout(
+        appendix, sheet_name, columns, rows, label_width=22, importable=True, standard_line=standard_line
+    )
 
 
 INDICATOR_TEXT_FIELDS = {"unit", "responsible"}

@@ -25,6 +25,7 @@ from plans.models import (
     Agency,
     AgencyKind,
     AgencyResponsibility,
+    AgencySuccession,
     Appendix,
     AppendixKind,
     AppendixRow,
@@ -42,6 +43,7 @@ from plans.models import (
     ReportingObligation,
     SectionKind,
 )
+from plans.models.standards import PovertyStandard
 from workflow.models import ReviewEvent, ReviewState, Role, RoleAssignment, Table, TableReview
 
 PASSWORD = "a-strong-pass-123"
@@ -161,6 +163,33 @@ class AgencyFactory(DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"STN {n}")
     slug = factory.Sequence(lambda n: f"thu-so-{n}")
     kind = AgencyKind.DEPARTMENT
+
+
+class AgencySuccessionFactory(DjangoModelFactory):
+    """Sở Lao động - Thương binh và Xã hội's poverty duties passing to Sở Nông nghiệp và Môi trường on 01/07/2025."""
+
+    class Meta:
+        model = AgencySuccession
+
+    predecessor = factory.SubFactory(AgencyFactory, name="Sở Lao động - Thương binh và Xã hội")
+    successor = factory.SubFactory(
+        AgencyFactory, province=factory.SelfAttribute("..predecessor.province"), name="Sở Nông nghiệp và Môi trường"
+    )
+    effective_date = datetime.date(2025, 7, 1)
+    duties = "Giảm nghèo"
+
+
+class PovertyStandardFactory(DjangoModelFactory):
+    """A standard of its own (the three real ones are loaded by migration; tests use those by their years)."""
+
+    class Meta:
+        model = PovertyStandard
+
+    code = factory.Sequence(lambda n: f"thu-chuan-{n}")
+    name = factory.Sequence(lambda n: f"Chuẩn nghèo thử nghiệm {n}")
+    legal_basis = "Nghị định thử nghiệm"
+    first_year = 2031
+    last_year = 2035
 
 
 class ProgramProjectFactory(DjangoModelFactory):
@@ -473,8 +502,13 @@ def make_province(slug="tinh-thu", name="Tỉnh Thử Nghiệm") -> Locality:
     return ProvinceFactory(slug=slug, name=name)
 
 
-def make_household_plan(*, districts=3, years=(2021, 2022, 2023), slug="tinh-thu-2021-2023", province=None) -> Plan:
+def make_household_plan(
+    *, districts=3, years=(2021, 2022, 2023), slug="tinh-thu-2021-2023", province=None, unit_kind=None
+) -> Plan:
     """A plan whose appendix has households, poor households and rate per year for each district and a total.
+
+    `unit_kind` makes the rows units of another kind: `LocalityKind.WARD` gives wards directly under the province,
+    valid from 01/07/2025 (the two-level local government).
 
     District i (from 0) has 10000 + 100·i households every year and 500 − 50·(year index) + i poor households; the
     first year is a result, the others targets. The figures are bulk-created: they have no history records.
@@ -484,10 +518,22 @@ def make_household_plan(*, districts=3, years=(2021, 2022, 2023), slug="tinh-thu
     appendix = HouseholdAppendixFactory(
         plan=plan, code="01", title="Phụ lục 01\nTHỬ NGHIỆM", columns=household_columns(years)
     )
-    localities = [
-        DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
-        for i in range(1, districts + 1)
-    ]
+    if unit_kind is None:
+        localities = [
+            DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
+            for i in range(1, districts + 1)
+        ]
+    else:
+        localities = [
+            DistrictFactory(
+                slug=f"{slug}-don-vi-{i}",
+                name=f"Đơn vị Số {i}",
+                parent=province,
+                kind=unit_kind,
+                valid_from=datetime.date(2025, 7, 1),
+            )
+            for i in range(1, districts + 1)
+        ]
     figures, totals = [], {}
     for order, locality in enumerate(localities):
         AppendixRowFactory(appendix=appendix, locality=locality, order=order, number=str(order + 1))

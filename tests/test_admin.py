@@ -27,6 +27,7 @@ from plans.models import (
     Recipient,
     ReportingObligation,
 )
+from plans.models.standards import PovertyStandard
 from workflow.models import Role, RoleAssignment, Table, TableReview
 from workflow.permissions import Action
 from workflow.services import review_transition
@@ -38,6 +39,7 @@ from .factories import (
     LocalitySuccessionFactory,
     PlanIndicatorFactory,
     PolicyTaskFactory,
+    PovertyStandardFactory,
     ProgramProjectFactory,
     RecipientFactory,
     ReportingObligationFactory,
@@ -75,6 +77,7 @@ def one_of_each(superuser) -> dict:
         Locality: row.locality,
         LocalitySuccession: LocalitySuccessionFactory(),
         Agency: duty.responsibility.agency,
+        PovertyStandard: PovertyStandardFactory(),
         AgencyResponsibility: duty.responsibility,
         Appendix: appendix,
         AppendixRow: row,
@@ -134,7 +137,7 @@ def figure_data(figure, **values) -> dict:
         "locality": figure.locality_id,
         "year": figure.year,
         "kind": figure.kind,
-        "standard": figure.standard,
+        "standard": figure.standard_id,
         "households": "",
         "poor_households": "",
         "near_poor_households": "",

@@ -162,7 +162,9 @@ def test_rows_the_official_may_not_edit_are_read_only_with_the_reason(client, pl
     values = form_values(page_text(response))
     assert f"{prefix(district(plan, 2))}-households" not in values
     assert f"{prefix(plan.province)}-households" not in values  # the province total: reviewers only
-    assert vi("You may only change the figures of your own district or commune.") in page_text(response)
+    assert vi("You may only change the figures of your own unit, not those of %(unit)s.") % {
+        "unit": "Huyện Số 2"
+    } in page_text(response)
     second = parse(response).find("tr", class_="readonly")
     assert "Huyện Số 2" in second.text and "10.100" in second.text  # its households, shown read-only
 

@@ -170,7 +170,7 @@ def test_a_figure_changed_in_the_admin_is_on_the_district_table_at_the_next_read
         "locality": figure.locality_id,
         "year": 2025,
         "kind": "target",
-        "standard": figure.standard,
+        "standard": figure.standard_id,
         "households": "30.300",
         "poor_households": "190",
         "near_poor_households": "",

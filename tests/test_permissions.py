@@ -328,7 +328,7 @@ def test_a_locked_figure_within_the_scope_is_refused_in_the_admin_with_403(clien
 
 def admin_data(figure) -> dict:
     return {
-        "standard": figure.standard,
+        "standard": figure.standard_id,
         "households": str(figure.households),
         "poor_households": "123",
         "published_rate": "",
@@ -349,7 +349,7 @@ def test_staff_see_only_their_scope_in_the_admin(client, people, places):
 def test_checker_explains_a_refusal_in_vietnamese(people, plan, places):
     decision = Checker(people["official"], plan).can_edit_figure(places["other district"])
     assert not decision
-    assert decision.reason == "Bạn chỉ được sửa số liệu của huyện hoặc xã mình."
+    assert decision.reason == "Bạn chỉ được sửa số liệu của đơn vị mình, không được sửa số liệu của Huyện Số 2."
 
 
 def test_edit_buttons_show_only_in_plans_of_the_users_own_province(people, plan):

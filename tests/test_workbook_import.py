@@ -626,7 +626,7 @@ def test_the_command_can_import_as_an_account_and_then_checks_its_rights(plan, s
     errors = StringIO()
     with pytest.raises(CommandError):
         call_command("import_appendix", SMALL, path, "--user", official.username, stdout=StringIO(), stderr=errors)
-    assert "your own district" in errors.getvalue()
+    assert "your own unit, not those of Huyện Số 2" in errors.getvalue()
 
 
 # --- the web flow -----------------------------------------------------------------------------------

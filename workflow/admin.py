@@ -37,6 +37,7 @@ FIGURE_VALUE_FIELDS = [
     "note",
     "source",
     "source_date",
+    "is_derived",
 ]
 INDICATOR_VALUE_FIELDS = ["value", "qualifier", "value_as_written", "note", "source", "source_date"]
 
@@ -242,6 +243,7 @@ class HouseholdFigureAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHist
                     "planned_reduction",
                     "note",
                     ("source", "source_date"),
+                    "is_derived",
                 ]
             },
         ),

@@ -239,9 +239,13 @@ def _related_labels(kind: HistoryKind, changes) -> dict:
     for name, old, new in changes:
         model_field = kind.model._meta.get_field(name)
         if model_field.is_relation:
-            wanted[model_field.related_model] |= {v for v in (old, new) if v is not None}
+            # A key may point at another field than the primary key (a figure's poverty standard, by its code).
+            target = model_field.target_field.attname
+            wanted[model_field.related_model, target] |= {v for v in (old, new) if v is not None}
     return {
-        (model, obj.pk): str(obj) for model, pks in wanted.items() for obj in model._default_manager.filter(pk__in=pks)
+        (model, getattr(obj, target)): str(obj)
+        for (model, target), values in wanted.items()
+        for obj in model._default_manager.filter(**{f"{target}__in": values})
     }
 
 

@@ -67,7 +67,9 @@ class Scopes:
         provinces = set()
         if self.localities:
             for locality in Locality.objects.filter(pk__in=self.localities).select_related("parent"):
-                provinces.add(locality.parent.parent_id if locality.level == 3 else locality.parent_id)
+                # A commune sat under a district until 30/06/2025; a ward from 01/07/2025 sits under its province.
+                parent = locality.parent
+                provinces.add(parent.parent_id if parent is not None and parent.parent_id else locality.parent_id)
         if self.agencies:
             provinces |= set(Agency.objects.filter(pk__in=self.agencies).values_list("province_id", flat=True))
         return frozenset(provinces)
@@ -181,7 +183,10 @@ class Checker:
         """May the user change this plan's figure for this locality (a row of the district table)?"""
         reviewer = self.is_reviewer
         if not reviewer and not self.in_locality_scope(locality):
-            return Decision(False, _("You may only change the figures of your own district or commune."))
+            return Decision(
+                False,
+                _("You may only change the figures of your own unit, not those of %(unit)s.") % {"unit": locality.name},
+            )
         locked = self._locked(Table.DISTRICTS, locality.pk, reviewer=reviewer)
         return locked if locked is not None else ALLOWED
 

@@ -1,4 +1,4 @@
-from .agencies import Agency, AgencyKind, ProgramProject
+from .agencies import Agency, AgencyKind, AgencySuccession, ProgramProject
 from .documents import (
     Appendix,
     AppendixKind,
@@ -10,7 +10,7 @@ from .documents import (
     Recipient,
     SectionKind,
 )
-from .figures import FigureKind, HouseholdFigure, PovertyStandard
+from .figures import DEFAULT_STANDARD, FigureKind, HouseholdFigure
 from .responsibilities import (
     AgencyResponsibility,
     Duty,
@@ -18,11 +18,14 @@ from .responsibilities import (
     ReportingFrequency,
     ReportingObligation,
 )
+from .standards import PovertyStandard
 
 __all__ = [
+    "DEFAULT_STANDARD",
     "Agency",
     "AgencyKind",
     "AgencyResponsibility",
+    "AgencySuccession",
     "Appendix",
     "AppendixKind",
     "AppendixRow",

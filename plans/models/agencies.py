@@ -60,10 +60,15 @@ class Agency(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        # With its province: three “Sở Y tế” in a choice list are told apart (the admin reads agencies with their
+        # province, AgencyAdmin.get_queryset).
+        return f"{self.name} — {self.province.name}" if self.province_id else self.name
 
     def get_absolute_url(self):
         return reverse("reports:agency", args=[self.province.slug, self.slug])
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def display_name(self) -> str:
@@ -72,6 +77,41 @@ class Agency(models.Model):
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end of validity cannot be before its start.")})
+
+
+class AgencySuccession(models.Model):
+    """An agency's duties passing to another (Sở LĐ-TB&XH → Sở Nông nghiệp và Môi trường for poverty reduction,
+    Sở Nội vụ for labour, … from 01/03/2025): one-to-many, with the duties that moved."""
+
+    predecessor = models.ForeignKey(
+        Agency, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="agency_successions"
+    )
+    successor = models.ForeignKey(
+        Agency, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="agency_predecessions"
+    )
+    effective_date = models.DateField(_("effective date"))
+    duties = models.CharField(
+        _("duties taken over"), max_length=300, blank=True, help_text=_("e.g. “giảm nghèo”, “lao động, việc làm”.")
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("agency succession")
+        verbose_name_plural = _("agency successions")
+        ordering = ["effective_date", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="agency_succession_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="agency_succession_not_to_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.name} → {self.successor.name} ({self.effective_date:%d/%m/%Y})"
+
+    def clean(self):
+        if self.predecessor_id and self.predecessor_id == self.successor_id:
+            raise ValidationError({"successor": _("An agency cannot succeed itself.")})
 
 
 class ProgramProject(models.Model):

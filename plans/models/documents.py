@@ -55,6 +55,18 @@ class Plan(models.Model):
     orientation_year = models.PositiveSmallIntegerField(
         _("orientation year"), null=True, blank=True, help_text=_("The longer horizon, e.g. “định hướng đến năm 2030”.")
     )
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows the plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        help_text=_(
+            "The earlier plan this one continues, of the same province or of one it succeeded (Thừa Thiên Huế 2024 → "
+            "a Thành phố Huế plan)."
+        ),
+    )
     preamble = models.TextField(_("preamble"), blank=True, help_text=_("The opening paragraph citing the legal bases."))
     closing = models.TextField(_("closing paragraph"), blank=True)
     # A new value whenever the plan's text changes (the plan, its sections, duties, recipients, reporting
@@ -110,6 +122,9 @@ class Plan(models.Model):
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    def _follows_errors(self) -> dict:
+        return _follows_errors_of(self)
+
     def clean(self):
         errors = {}
         if self.first_year and not MIN_YEAR <= self.first_year <= MAX_YEAR:
@@ -124,8 +139,30 @@ class Plan(models.Model):
             errors["province"] = _("Choose a province-level unit.")
         if self.status == PlanStatus.ISSUED and not self.number:
             errors["number"] = _("An issued plan has a number.")
+        if self.follows_id:
+            errors.update(self._follows_errors())
         if errors:
             raise ValidationError(errors)
+
+
+def _follows_errors_of(plan: "Plan") -> dict:
+    from localities.lineage import Lineage
+
+    earlier = plan.follows
+    if earlier.pk == plan.pk:
+        return {"follows": _("A plan cannot follow itself.")}
+    if plan.first_year and earlier.first_year > plan.first_year:
+        return {"follows": _("The plan it follows must not start later (%(year)s).") % {"year": earlier.first_year}}
+    if plan.province_id and earlier.province_id != plan.province_id:
+        if earlier.province_id not in Lineage.around([plan.province_id]).ancestors(plan.province_id):
+            return {
+                "follows": _(
+                    "%(province)s is neither this plan's province nor one it succeeded: record the succession of the "
+                    "units first."
+                )
+                % {"province": earlier.province}
+            }
+    return {}
 
 
 class LegalBasis(models.Model):

@@ -10,6 +10,7 @@ from kernel.fields import CountField, RateField
 from kernel.numbers import compute_rate, format_count
 
 from .documents import MAX_YEAR, MIN_YEAR
+from .standards import standard_code_for_year, standard_label, standard_periods
 
 
 class FigureKind(models.TextChoices):
@@ -17,11 +18,8 @@ class FigureKind(models.TextChoices):
     TARGET = "target", _("Target (dự kiến / phấn đấu)")
 
 
-class PovertyStandard(models.TextChoices):
-    """The multidimensional poverty standard a figure was measured under: comparing across them needs care."""
-
-    ND07_2021 = "nd07_2021", _("2022–2025 (Nghị định 07/2021/NĐ-CP)")
-    ND351_2025 = "nd351_2025", _("2026–2030 (Nghị định 351/2025/NĐ-CP)")
+# The standard of the seed plans and the default of a figure whose year needs no other: Nghị định 07/2021/NĐ-CP.
+DEFAULT_STANDARD = "nd07_2021"
 
 
 class HouseholdFigure(models.Model):
@@ -59,12 +57,27 @@ class HouseholdFigure(models.Model):
     planned_reduction = CountField(
         _("planned reduction in poor households"), null=True, blank=True, help_text=_("Số hộ nghèo giảm, as published.")
     )
-    standard = models.CharField(
-        _("poverty standard"), max_length=20, choices=PovertyStandard.choices, default=PovertyStandard.ND07_2021
+    # Stored by the standard's code (the column holds the same values as when it was a fixed list of choices).
+    standard = models.ForeignKey(
+        "plans.PovertyStandard",
+        verbose_name=_("poverty standard"),
+        to_field="code",
+        db_column="standard",
+        on_delete=models.PROTECT,
+        related_name="figures",
+        default=DEFAULT_STANDARD,
+        help_text=_("The standard the figure was measured under; figures of two standards are not comparable."),
     )
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("For a result: the review or report it comes from.")
+    )
+    # A baseline filled from the predecessors' figures re-aggregated onto this unit (analysis.lineage): shown as
+    # derived until a reviewer confirms it (or enters the figure of the review itself).
+    is_derived = models.BooleanField(
+        _("derived, not yet confirmed"),
+        default=False,
+        help_text=_("Filled from the predecessors' figures; untick to confirm it."),
     )
     source_date = models.DateField(_("date of the source"), null=True, blank=True)
     # Optimistic locking: a save that started from an older version is refused, never lost silently.
@@ -138,6 +151,11 @@ class HouseholdFigure(models.Model):
         return compute_rate(self.poor_households, self.households)
 
     @property
+    def standard_label(self) -> str:
+        """The standard it was measured under, as pages name it (no query: the standards are read once)."""
+        return standard_label(self.standard_id)
+
+    @property
     def poverty_rate(self):
         """The rate to use: computed where the counts allow it, else the published one."""
         computed = self.computed_rate
@@ -174,6 +192,18 @@ class HouseholdFigure(models.Model):
                     "first": plan.first_year,
                     "last": last,
                 }
+        if self.standard_id and self.year and "year" not in errors:
+            periods = standard_periods()
+            if self._state.adding and self.standard_id == DEFAULT_STANDARD:
+                # A new figure left at the default gets the standard in force for its year (a 2027 target: the
+                # 2027–2030 standard), so that the grids and the import need not ask.
+                self.standard_id = standard_code_for_year(self.year) or DEFAULT_STANDARD
+            first, last, basis = periods.get(self.standard_id, (None, None, self.standard_id))
+            if first is not None and not first <= self.year <= last:
+                errors["standard"] = _(
+                    "The poverty standard %(standard)s measures the years %(period)s, not %(year)s: choose the "
+                    "standard in force for %(year)s."
+                ) % {"standard": basis, "period": f"{first}–{last}", "year": self.year}
         if self.poor_households is None and self.published_rate is None and self.households is None:
             errors["poor_households"] = _("Enter at least the households, the poor households or the rate.")
         if errors:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
 from kernel.numbers import format_count, format_decimal, format_measure
+from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
 register = template.Library()
@@ -108,3 +109,9 @@ WIDE_TABLE_COLUMNS = 6
 def is_wide(columns):
     """Whether a table of these data columns needs a landscape page to print whole."""
     return len(columns or ()) > WIDE_TABLE_COLUMNS
+
+
+@register.filter
+def standard_label(code):
+    """A poverty standard's code as pages name it: “2021–2026 (Nghị định 07/2021/NĐ-CP)”."""
+    return plan_standard_label(code) if code else ""

@@ -23,10 +23,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-national", action="store_true", help="Without the two national plans (all districts, all communes)."
         )
+        parser.add_argument(
+            "--two-level",
+            action="store_true",
+            help="Also the two-level country from 01/07/2025: 34 province-level units, about a third as many communes, "
+            "the successions from the old units and 2026 targets.",
+        )
         parser.add_argument("--replace", action="store_true", help="Delete the existing demo data first.")
         parser.add_argument("--remove", action="store_true", help="Only delete the existing demo data.")
 
-    def handle(self, *args, provinces, scale, seed, no_national, replace, remove, **options):
+    def handle(self, *args, provinces, scale, seed, no_national, replace, remove, two_level=False, **options):
         if provinces < 1 or scale <= 0:
             raise CommandError("--provinces must be at least 1 and --scale above 0.")
         started = time.perf_counter()
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             count = remove_demo_data()
             self.stdout.write(self.style.SUCCESS(f"Removed the demo data ({count} plans)."))
             return
-        size = DemoSize(provinces=provinces, scale=scale, seed=seed, national=not no_national)
+        size = DemoSize(provinces=provinces, scale=scale, seed=seed, national=not no_national, two_level=two_level)
         try:
             report = generate_demo_data(size, replace=replace)
         except DemoDataExists as error:

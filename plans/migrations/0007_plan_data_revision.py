@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_plan_text_revision'),
+        ('plans', '0006_agencies_across_reform'),
     ]
 
     operations = [
