@@ -33,6 +33,7 @@ class FigureValues(NamedTuple):
     near_poor_households: int | None
     planned_reduction: int | None
     published_rate: Decimal | None
+    standard: str  # the poverty standard the figure was measured under (PovertyStandard)
 
     @property
     def computed_rate(self):

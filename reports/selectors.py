@@ -1,6 +1,5 @@
 """Reads shaped for the report pages (home, plan text, locality, agency). Each runs a fixed number of queries."""
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from analysis.deadlines import Deadline, deadlines_of
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.text import normalize
+from kernel.text import search_key
 from localities.models import Locality
 from plans.models import (
     Agency,
@@ -41,12 +40,6 @@ def plan_list(user, search: str = "") -> list[tuple[Locality, list[Plan]]]:
             continue
         grouped.setdefault(plan.province, []).append(plan)
     return list(grouped.items())
-
-
-def search_key(text: str) -> str:
-    """Text as a search compares it: NFC, without diacritics (đ → d), case-folded, single spaces."""
-    decomposed = unicodedata.normalize("NFD", normalize(str(text or "")).replace("đ", "d").replace("Đ", "D"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass
