@@ -85,11 +85,21 @@ LIST_ERRORS = {400: Problem, 401: Problem}
 
 Cursor = Annotated[str | None, Query(description="The `next_cursor` of the previous page.", max_length=2000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")]
-PlanSlug = Annotated[str, Path(description="The plan's slug.", examples=["hung-yen-2023-2025"], max_length=100)]
+PlanSlug = Annotated[str, Path(description="The plan's slug.", example="hung-yen-2023-2025", max_length=100)]
 
 
 def _page(request, page: Page) -> dict:
     return {"items": page.items, "next_cursor": page.next_cursor, "next": next_url(request, page.next_cursor)}
+
+
+def _date(name: str, text: str) -> datetime.date | None:
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        message = _("“%(name)s” must be a date written YYYY-MM-DD, e.g. 2025-07-01.") % {"name": name}
+        raise ParameterError(name, message) from error
 
 
 # --- errors as problem details --------------------------------------------------------------------------------------
@@ -147,7 +157,12 @@ def list_plans(
         str, Query(description="The province as the plans name it (slug), e.g. thua-thien-hue.", max_length=200)
     ] = "",
     period: Annotated[
-        str, Query(description="Plans whose period overlaps a year (2024) or years (2021-2025).", max_length=20)
+        str,
+        Query(
+            description="Plans whose period overlaps a year (2024) or years (2021-2025).",
+            max_length=20,
+            pattern=r"^(\s*\d{4}\s*(?:[-–/]\s*\d{4}\s*)?)?$",
+        ),
     ] = "",
     status: Annotated[Literal["", "draft", "issued"], Query(description="draft or issued.")] = "",
     q: Annotated[
@@ -176,7 +191,7 @@ def get_plan(request, slug: PlanSlug):
     return selectors.plan_detail(request.auth.user, slug)
 
 
-AppendixCode = Annotated[str, Path(description="The appendix's code, e.g. 01.", examples=["01"], max_length=20)]
+AppendixCode = Annotated[str, Path(description="The appendix's code, e.g. 01.", example="01", max_length=20)]
 
 
 @api.get(
@@ -243,15 +258,21 @@ def get_plan_indicator(
 
 # --- localities ---------------------------------------------------------------------------------------------------
 
-LocalitySlug = Annotated[str, Path(description="The unit's slug.", examples=["hue"], max_length=200)]
+LocalitySlug = Annotated[str, Path(description="The unit's slug.", example="hue", max_length=200)]
 
 
 @api.get("/localities", response={200: LocalityPage, **LIST_ERRORS}, tags=["localities"], url_name="localities")
 def list_localities(
     request,
     on: Annotated[
-        datetime.date | None, Query(description="The units in force on this day (YYYY-MM-DD); today by default.")
-    ] = None,
+        str,
+        # Text, read by date.fromisoformat: a date type would also take a number as seconds since 1970 (on=0).
+        Query(
+            description="The units in force on this day (YYYY-MM-DD); today by default.",
+            pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+            example="2025-07-01",
+        ),
+    ] = "",
     parent: Annotated[str, Query(description="Only the units directly under this one (slug).", max_length=200)] = "",
     level: Annotated[int | None, Query(ge=1, le=3, description="1 province, 2 district, 3 commune.")] = None,
     cursor: Cursor = None,
@@ -259,7 +280,7 @@ def list_localities(
 ):
     """The tree of administrative units in force on a day, as a flat list (provinces first, then districts, then
     communes; each names its parent)."""
-    page = selectors.locality_page(on=on, parent=parent, level=level, cursor=cursor, limit=limit)
+    page = selectors.locality_page(on=_date("on", on), parent=parent, level=level, cursor=cursor, limit=limit)
     return _page(request, page)
 
 
@@ -272,8 +293,8 @@ def get_locality(request, slug: LocalitySlug):
 
 # --- agencies ------------------------------------------------------------------------------------------------------
 
-ProvinceSlug = Annotated[str, Path(description="The agency's province (slug).", examples=["hung-yen"], max_length=200)]
-AgencySlug = Annotated[str, Path(description="The agency's slug in its province.", examples=["so-yt"], max_length=200)]
+ProvinceSlug = Annotated[str, Path(description="The agency's province (slug).", example="hung-yen", max_length=200)]
+AgencySlug = Annotated[str, Path(description="The agency's slug in its province.", example="so-yt", max_length=200)]
 
 
 @api.get("/agencies", response={200: AgencyPage, **LIST_ERRORS}, tags=["agencies"], url_name="agencies")
