@@ -35,6 +35,9 @@ class Key:
 class Page:
     items: list
     next_cursor: str | None
+    # The rows of the page as a condition on the ordering keys (after the cursor, up to the last item): for a
+    # second query about the page's rows that stays one short statement whatever the page's size.
+    within: Q | None = None
 
 
 def encode_cursor(values: Sequence) -> str:
@@ -68,15 +71,24 @@ def _after(keys: Sequence[Key], values: Sequence) -> Q:
     return condition
 
 
+def _up_to(keys: Sequence[Key], values: Sequence) -> Q:
+    """Rows at or before `values` in the ordering: the complement of `_after`."""
+    return ~_after(keys, values)
+
+
 def keyset_page(queryset: QuerySet, keys: Sequence[Key], cursor: str | None, limit: int, key_of: Callable) -> Page:
     """One page of `queryset` ordered by `keys` (the last one unique), after the `cursor` position."""
     ordered = queryset.order_by(*(key.lookup for key in keys))
+    within = Q()
     if cursor:
-        ordered = ordered.filter(_after(keys, decode_cursor(cursor, keys)))
+        within = _after(keys, decode_cursor(cursor, keys))
+        ordered = ordered.filter(within)
     items = list(ordered[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
-    return Page(items, encode_cursor(key_of(items[-1])) if more and items else None)
+    if more:
+        within &= _up_to(keys, key_of(items[-1]))
+    return Page(items, encode_cursor(key_of(items[-1])) if more and items else None, within)
 
 
 def list_page(items: Sequence, keys: Sequence[Key], cursor: str | None, limit: int, key_of: Callable) -> Page:

@@ -4,18 +4,20 @@ Identifiers are stable: slugs (and official codes where known) for plans, units 
 agency slug for agencies, appendix codes. Dates are ISO 8601; figures are JSON numbers (counts as integers, rates
 and measures as decimals), never formatted text. Each coded value (`kind`, `status`, `unit` …) comes with a
 `…_label` in the caller's language (Accept-Language).
+
+Plain Pydantic models, not ninja's `Schema`: the selectors hand over dicts, and ninja's `Schema` wraps every
+nested object for attribute access — four times the cost of the data itself for a national table.
 """
 
 import datetime
 from typing import Literal
 
-from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 # --- references -----------------------------------------------------------------------------------------------
 
 
-class LocalityRef(Schema):
+class LocalityRef(BaseModel):
     slug: str
     code: str = Field(description="Official code of the unit (statistics office), empty when not recorded.")
     name: str = Field(description="As officially written, e.g. “Huyện Phù Cừ”.")
@@ -24,7 +26,7 @@ class LocalityRef(Schema):
     url: str
 
 
-class AgencyRef(Schema):
+class AgencyRef(BaseModel):
     province: str = Field(description="Slug of the agency's province.")
     slug: str
     name: str
@@ -32,7 +34,7 @@ class AgencyRef(Schema):
     url: str
 
 
-class PlanRef(Schema):
+class PlanRef(BaseModel):
     slug: str
     reference: str = Field(description="e.g. “Kế hoạch số 03/KH-UBND”.")
     title: str
@@ -42,7 +44,7 @@ class PlanRef(Schema):
 # --- plans ----------------------------------------------------------------------------------------------------
 
 
-class PlanSummary(Schema):
+class PlanSummary(BaseModel):
     slug: str
     reference: str
     document_type: str
@@ -61,13 +63,13 @@ class PlanSummary(Schema):
     html_url: str
 
 
-class PlanPage(Schema):
+class PlanPage(BaseModel):
     items: list[PlanSummary]
     next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last page.")
     next: str | None = Field(description="The next page's address; null on the last page.")
 
 
-class LegalBasisOut(Schema):
+class LegalBasisOut(BaseModel):
     document_type: str
     number: str
     issue_date: datetime.date | None
@@ -75,7 +77,7 @@ class LegalBasisOut(Schema):
     summary: str
 
 
-class SectionHeadingOut(Schema):
+class SectionHeadingOut(BaseModel):
     number: str = Field(description="As the document numbers it (I, 1, 2.1, a, -).")
     heading: str
     kind: str
@@ -83,19 +85,19 @@ class SectionHeadingOut(Schema):
     depth: int = Field(description="0 for a top-level part, 1 below it, …")
 
 
-class DutyOut(Schema):
+class DutyOut(BaseModel):
     marker: str
     text: str
 
 
-class ResponsibilityOut(Schema):
+class ResponsibilityOut(BaseModel):
     number: str
     heading: str
     agency: AgencyRef
     duties: list[DutyOut]
 
 
-class DeadlineOut(Schema):
+class DeadlineOut(BaseModel):
     number: str
     text: str
     reporters_as_written: str
@@ -110,7 +112,7 @@ class DeadlineOut(Schema):
     days_left: int | None = Field(description="Days until the due date, negative once past; null without one.")
 
 
-class AppendixRef(Schema):
+class AppendixRef(BaseModel):
     code: str
     kind: str
     kind_label: str
@@ -136,7 +138,7 @@ class PlanDetail(PlanSummary):
 # --- appendix tables -------------------------------------------------------------------------------------------
 
 
-class ColumnOut(Schema):
+class ColumnOut(BaseModel):
     key: str = Field(description="Stable key of the column, `<field>_<year>_<kind>`: the keys of `total`.")
     header: str
     group: str
@@ -146,31 +148,31 @@ class ColumnOut(Schema):
     field: Literal["households", "poor_households", "near_poor_households", "poverty_rate", "planned_reduction"]
 
 
-class StandardOut(Schema):
+class StandardOut(BaseModel):
     code: str
     label: str
 
 
-class TotalOut(Schema):
+class TotalOut(BaseModel):
     label: str = Field(description="The total row's label as published; empty when the appendix prints none.")
-    published: dict[str, float | None] = Field(description="By column key: the total row as published.")
-    computed: dict[str, float | None] = Field(
+    published: dict[str, int | float | None] = Field(description="By column key: the total row as published.")
+    computed: dict[str, int | float | None] = Field(
         description="By column key: the sum of the rows (rates recomputed from the summed counts)."
     )
     differs: list[str] = Field(description="The column keys where the published total is not the computed one.")
 
 
-class FindingOut(Schema):
+class FindingOut(BaseModel):
     rule: str
     row: str
     column: str
-    published: float | None
-    computed: float | None
-    difference: float | None
+    published: int | float | None = Field(description="Counts are integers, rates and measures decimals.")
+    computed: int | float | None
+    difference: int | float | None
     message: str
 
 
-class AppendixDetail(Schema):
+class AppendixDetail(BaseModel):
     code: str
     kind: str
     kind_label: str
@@ -187,12 +189,11 @@ class AppendixDetail(Schema):
     findings: list[FindingOut] = Field(description="The data-quality check of this appendix.")
 
 
-class FigureOut(Schema):
+class FigureOut(BaseModel):
     year: int
     kind: Literal["result", "target"]
     kind_label: str
-    standard: str
-    standard_label: str
+    standard: str = Field(description="The poverty standard's code; its label is in the appendix's `standards`.")
     households: int | None
     poor_households: int | None
     near_poor_households: int | None
@@ -201,7 +202,7 @@ class FigureOut(Schema):
     computed_rate: float | None = Field(description="From the counts (2 decimals, half-up); null without households.")
 
 
-class AppendixRowOut(Schema):
+class AppendixRowOut(BaseModel):
     number: str
     label: str
     is_total: bool
@@ -209,7 +210,7 @@ class AppendixRowOut(Schema):
     figures: list[FigureOut] = Field(description="The row's figures for the years and kinds of the appendix.")
 
 
-class AppendixRowPage(Schema):
+class AppendixRowPage(BaseModel):
     items: list[AppendixRowOut]
     next_cursor: str | None
     next: str | None
@@ -218,7 +219,7 @@ class AppendixRowPage(Schema):
 # --- indicators --------------------------------------------------------------------------------------------------
 
 
-class IndicatorValueOut(Schema):
+class IndicatorValueOut(BaseModel):
     year: int
     kind: Literal["baseline", "target", "result"]
     kind_label: str
@@ -230,12 +231,12 @@ class IndicatorValueOut(Schema):
     source_date: datetime.date | None
 
 
-class DimensionOut(Schema):
+class DimensionOut(BaseModel):
     code: str
     name: str
 
 
-class PlanIndicatorOut(Schema):
+class PlanIndicatorOut(BaseModel):
     plan: str = Field(description="Slug of the plan that states the indicator.")
     code: str = Field(description="The indicator's code, stable across plans.")
     name: str
@@ -255,7 +256,7 @@ class PlanIndicatorOut(Schema):
     url: str
 
 
-class PlanIndicatorPage(Schema):
+class PlanIndicatorPage(BaseModel):
     items: list[PlanIndicatorOut]
     next_cursor: str | None
     next: str | None
@@ -264,7 +265,7 @@ class PlanIndicatorPage(Schema):
 # --- localities --------------------------------------------------------------------------------------------------
 
 
-class LocalityOut(Schema):
+class LocalityOut(BaseModel):
     slug: str
     code: str
     name: str
@@ -278,13 +279,13 @@ class LocalityOut(Schema):
     url: str
 
 
-class LocalityPage(Schema):
+class LocalityPage(BaseModel):
     items: list[LocalityOut]
     next_cursor: str | None
     next: str | None
 
 
-class SuccessionOut(Schema):
+class SuccessionOut(BaseModel):
     unit: LocalityRef
     kind: str
     kind_label: str
@@ -292,7 +293,7 @@ class SuccessionOut(Schema):
     legal_basis: str
 
 
-class SeriesPointOut(Schema):
+class SeriesPointOut(BaseModel):
     year: int
     kind: Literal["result", "target"]
     kind_label: str
@@ -322,7 +323,7 @@ class LocalityDetail(LocalityOut):
 # --- agencies ------------------------------------------------------------------------------------------------------
 
 
-class AgencyOut(Schema):
+class AgencyOut(BaseModel):
     province: str
     slug: str
     name: str
@@ -335,7 +336,7 @@ class AgencyOut(Schema):
     url: str
 
 
-class AgencyPage(Schema):
+class AgencyPage(BaseModel):
     items: list[AgencyOut]
     next_cursor: str | None
     next: str | None
@@ -350,12 +351,12 @@ class AgencyDetail(AgencyOut):
 # --- errors ------------------------------------------------------------------------------------------------------
 
 
-class ProblemError(Schema):
+class ProblemError(BaseModel):
     parameter: str
     message: str
 
 
-class Problem(Schema):
+class Problem(BaseModel):
     """RFC 9457 problem details."""
 
     type: str

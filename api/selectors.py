@@ -418,21 +418,21 @@ def appendix_rows_page(user, slug: str, code: str, *, cursor: str | None, limit:
         raise Http404
     wanted = sorted({(column["year"], column["kind"]) for column in appendix.columns})
     page = keyset_page(
-        AppendixRow.objects.filter(appendix=appendix).values_list(*_ROW_FIELDS, named=True),
+        AppendixRow.objects.filter(appendix=appendix).values_list(*_ROW_FIELDS),
         ROW_KEYS,
         cursor,
         limit,
-        lambda row: [row.order, row.pk],
+        lambda row: [row[1], row[0]],
     )
-    figure_kinds, standards = labels(FigureKind), labels(PovertyStandard)
+    figure_kinds = labels(FigureKind)
     figures: dict[int, list] = defaultdict(list)
     if page.items and wanted:
-        years = {year for year, _kind in wanted}
         wanted_set = set(wanted)
+        # The page's units by the page's range of rows (a subquery), not by a list of ids: one short statement
+        # whatever the page's size.
+        page_units = AppendixRow.objects.filter(appendix=appendix).filter(page.within).values("locality_id")
         for values in (
-            HouseholdFigure.objects.filter(
-                plan_id=plan.pk, locality_id__in=[row.locality_id for row in page.items], year__in=years
-            )
+            HouseholdFigure.objects.filter(plan_id=plan.pk, locality_id__in=page_units)
             .order_by()
             .values_list(*_FIGURE_FIELDS)
         ):
@@ -445,7 +445,6 @@ def appendix_rows_page(user, slug: str, code: str, *, cursor: str | None, limit:
                     "kind": kind,
                     "kind_label": figure_kinds[kind],
                     "standard": standard,
-                    "standard_label": standards.get(standard, standard),
                     "households": households,
                     "poor_households": poor,
                     "near_poor_households": near_poor,
@@ -457,15 +456,13 @@ def appendix_rows_page(user, slug: str, code: str, *, cursor: str | None, limit:
     order = {key: index for index, key in enumerate(wanted)}
     page.items = [
         {
-            "number": row.number,
-            "label": row.label,
-            "is_total": row.is_total,
-            "locality": locality_ref(
-                row.locality__slug, row.locality__code, row.locality__name, row.locality__kind, row.locality__level
-            ),
-            "figures": sorted(figures[row.locality_id], key=lambda figure: order[figure["year"], figure["kind"]]),
+            "number": number_,
+            "label": label,
+            "is_total": is_total,
+            "locality": locality_ref(slug_, code_, name, kind, level),
+            "figures": sorted(figures[locality_id], key=lambda figure: order[figure["year"], figure["kind"]]),
         }
-        for row in page.items
+        for _pk, _order, number_, label, is_total, locality_id, slug_, code_, name, kind, level in page.items
     ]
     return page
 
