@@ -51,6 +51,10 @@ class ApiHttpMiddleware:
         language = api_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        # HEAD is GET without the body (RFC 9110): clients check a resource, or its ETag, with it.
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
         response = self.get_response(request)
         translation.activate(language)  # an inner layer may have switched it
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
@@ -66,4 +70,9 @@ class ApiHttpMiddleware:
             patch_cache_control(response, no_cache=True)
         # ETag on the uncompressed body first (a 304 when it matches If-None-Match), then compression.
         response = self.conditional.process_response(request, response)
-        return self.gzip.process_response(request, response)
+        response = self.gzip.process_response(request, response)
+        if head and not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

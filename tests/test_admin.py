@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from api.models import ApiToken
+from api.services import api_token_create
 from localities.models import Locality
 from plans.models import HouseholdFigure, LegalBasis, Plan
 from workflow.models import Role, RoleAssignment, Table, TableReview
@@ -27,10 +29,12 @@ def make_objects_the_seeds_lack(superuser):
     RoleAssignment.objects.create(user=superuser, role=Role.REVIEWER, province=province)
     plan = Plan.objects.get(slug="hung-yen-2023-2025")
     review_transition(user=superuser, plan=plan, table=Table.INDICATORS, action=Action.SUBMIT)
+    api_token_create(user=superuser, name="Bảng điều hành")
 
 
-# Review states change only through the review screen, which keeps their trail.
-READ_ONLY_IN_ADMIN = {TableReview}
+# Review states change only through the review screen, which keeps their trail; API tokens are created by their
+# owners on the site (the secret is shown to them alone).
+READ_ONLY_IN_ADMIN = {TableReview, ApiToken}
 
 
 @pytest.mark.parametrize("model", admin_models(), ids=lambda model: model._meta.label)

@@ -216,6 +216,13 @@ def test_every_resource_has_an_etag_and_answers_304_when_unchanged(client):
         assert "Accept-Language" in first["Vary"] and "Authorization" in first["Vary"]
 
 
+def test_head_answers_like_get_without_the_body(client):
+    full = get(client, f"/api/v1/plans/{HY}")
+    head = client.head(f"/api/v1/plans/{HY}", HTTP_ACCEPT_ENCODING="identity")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == full["ETag"] and head["Content-Length"] == str(len(full.content))
+
+
 def test_a_changed_figure_changes_the_etag(client, small_plan):
     url = f"/api/v1/plans/{small_plan.slug}/appendices/01/rows"
     etag = get(client, url)["ETag"]
