@@ -277,3 +277,9 @@ def test_the_security_probe_finds_no_way_to_write_through_the_api(client, admin_
         IndicatorValue.history.count(),
     )
     assert after == before
+
+
+def test_a_logged_in_person_finds_the_token_page_from_every_page(client, closed_province):
+    assert reverse("api:tokens") not in client.get("/").content.decode()
+    client.force_login(closed_province["reader"])
+    assert f'href="{reverse("api:tokens")}"' in client.get("/").content.decode()
