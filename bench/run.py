@@ -12,6 +12,7 @@ p95_ms, peak_mb, floor_ms and ratio = median / floor median), so that runs can b
 """
 
 import argparse
+import datetime
 import gc
 import json
 import math
@@ -391,6 +392,43 @@ def build_operations() -> list[Operation]:
                 target={"max_ratio": 3, "max_queries": 10},
             ),
         ]
+
+    def walk(first_url: str, base: str = ""):
+        """Every page of a cursor-paginated list, following each page's `next` (the API's or the floor's)."""
+
+        def run():
+            url, size = first_url, 0
+            while url:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                size += len(response.content)
+                following = response.json()["next"]
+                url = (base + following) if following else None
+            return size
+
+        return run
+
+    from api.selectors import in_force
+    from localities.models import Locality
+
+    on = "2024-01-01"
+    units = Locality.objects.filter(in_force(datetime.date.fromisoformat(on))).count()
+    operations += [
+        Operation(
+            "API: appendix rows, national (one page)",
+            get(f"/api/v1/plans/{national.slug}/appendices/01/rows?limit=1000"),
+            national_rows,
+            floor=get(f"/bench-floor/{national.slug}/appendix-rows.json"),
+            target={"max_ratio": 2, "max_queries": 10},
+        ),
+        Operation(
+            "API: locality tree, national (every page)",
+            walk(f"/api/v1/localities?on={on}&limit=1000"),
+            units,
+            floor=walk("/bench-floor/localities.json", "/bench-floor/localities.json"),
+            target={"max_ratio": 2},
+        ),
+    ]
 
     workbook, changed_rows = import_workbook(commune_plan, 10_000)
     appendix = commune_plan.appendices.get(code="01")

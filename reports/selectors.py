@@ -1,6 +1,5 @@
 """Reads shaped for the report pages (home, plan text, locality, agency). Each runs a fixed number of queries."""
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,7 +9,7 @@ from django.utils import timezone
 from analysis.deadlines import Deadline, deadlines_of
 from analysis.lineage import Series
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.text import normalize
+from kernel.text import search_key
 from localities.lineage import Lineage, names
 from localities.models import Locality
 from plans.models import (
@@ -71,12 +70,6 @@ def today_provinces(provinces) -> dict[int, Locality]:
         if reached:
             result[province_id] = units[max(reached, key=lambda pk: (reached[pk] or 0, -pk))]
     return result
-
-
-def search_key(text: str) -> str:
-    """Text as a search compares it: NFC, without diacritics (đ → d), case-folded, single spaces."""
-    decomposed = unicodedata.normalize("NFD", normalize(str(text or "")).replace("đ", "d").replace("Đ", "D"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass

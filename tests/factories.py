@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from factory.django import DjangoModelFactory
 
+from api.models import ApiToken
+from api.services import token_digest
 from indicators.models import Dimension, Direction, Indicator, IndicatorValue, PlanIndicator, Unit, ValueKind
 from kernel.numbers import compute_rate, format_measure
 from localities.models import Locality, LocalityKind, LocalitySuccession, SuccessionKind
@@ -648,3 +650,17 @@ def make_role_user(role, *, user=None, **scope):
         assignment.full_clean()
         assignment.save()
     return user
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """A personal API token; `secret` (not stored) is the token its owner would send."""
+
+    class Meta:
+        model = ApiToken
+        exclude = ["secret"]
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Bảng điều hành {n}")
+    secret = factory.Sequence(lambda n: f"thu-token-{n:040d}")
+    prefix = factory.LazyAttribute(lambda o: o.secret[:8])
+    digest = factory.LazyAttribute(lambda o: token_digest(o.secret))

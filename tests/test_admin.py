@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from api.models import ApiToken
+from api.services import api_token_create
 from indicators.models import Dimension, Indicator, IndicatorValue, PlanIndicator
 from localities.models import Locality, LocalitySuccession
 from plans.models import (
@@ -67,6 +69,7 @@ def one_of_each(superuser) -> dict:
     duty = DutyFactory(responsibility__plan=plan, led_projects=[project])
     assignment = RoleAssignmentFactory(user=superuser, role=Role.REVIEWER, province=plan.province)
     review = review_transition(user=superuser, plan=plan, table=Table.INDICATORS, action=Action.SUBMIT)
+    token, _secret = api_token_create(user=superuser, name="Bảng điều hành")
     return {
         Group: Group.objects.create(name="Cán bộ Sở"),
         get_user_model(): superuser,
@@ -92,11 +95,13 @@ def one_of_each(superuser) -> dict:
         ReportingObligation: ReportingObligationFactory(plan=plan),
         RoleAssignment: assignment,
         TableReview: review,
+        ApiToken: token,
     }
 
 
-# Review states change only through the review screen, which keeps their trail.
-READ_ONLY_IN_ADMIN = {TableReview}
+# Review states change only through the review screen, which keeps their trail; API tokens are created by their
+# owners on the site (the secret is shown to them alone).
+READ_ONLY_IN_ADMIN = {TableReview, ApiToken}
 
 
 def test_the_pages_below_open_an_object_of_every_model_the_admin_registers(superuser):

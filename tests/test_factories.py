@@ -53,6 +53,7 @@ FACTORIES = [
     (f.TableReviewFactory, {"indicator_table": True}),
     (f.TableReviewFactory, {"approved": True}),
     (f.ReviewEventFactory, {}),
+    (f.ApiTokenFactory, {}),
 ]
 
 

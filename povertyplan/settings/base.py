@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_tables2",
+    # django-ninja: the read API's OpenAPI schema from its types; listed so that its docs page's assets are served
+    # from the package's static files (no CDN: servers may have no internet).
+    "ninja",
     # Our apps, bottom up (docs/architecture.md): each imports only those listed before it.
     "kernel",  # numbers, fields, text, Vietnamese formats, the admin base
     "localities",  # the domain: administrative units …
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",  # log-in (throttled)
     "seeding",  # the seed plans and the national demo data
     "backup",  # make backup / make restore
+    "api",  # the read API for other systems (/api/v1/) and personal tokens
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user chose English; see the middleware for why not LocaleMiddleware.
     "kernel.middleware.VietnameseFirstLocaleMiddleware",
+    # /api/v1/ only: language from Accept-Language, errors as problem details, ETag and 304, gzip.
+    "api.middleware.ApiHttpMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
