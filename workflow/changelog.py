@@ -134,14 +134,61 @@ class ChangeEntry:
 
     @property
     def user(self) -> str:
-        user = self.record.history_user
-        if user is None:
-            return _("an import or the system")
-        return user.get_full_name() or user.get_username()
+        return person_label(self.record.history_user)
 
     @property
     def reason(self) -> str:
         return self.record.history_change_reason or ""
+
+
+# --- who acted ------------------------------------------------------------------------------------
+
+
+def _units(user) -> list[str]:
+    """The units a user acts for (their district, agency or reviewed province), read once per user object."""
+    cached = getattr(user, "_workflow_units", None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = []
+        for assignment in RoleAssignment.objects.filter(user=user).select_related("province", "locality", "agency"):
+            unit = assignment.locality or assignment.agency or assignment.province
+            name = getattr(unit, "display_name", None) or (unit.name if unit is not None else "")
+            if name and name not in cached:
+                cached.append(name)
+        if not cached and user.is_superuser:
+            cached.append(str(_("administrator")))
+        user._workflow_units = cached
+    return cached
+
+
+def person_label(user) -> str:
+    """The one way the application names who acted: the account, with their unit in brackets
+    (“phucu (Huyện Phù Cừ)”); a change without an account is the system's (an import by the operator, the seeds)."""
+    if user is None:
+        return _("an import or the system")
+    units = _units(user)
+    return f"{user.get_username()} ({', '.join(units)})" if units else user.get_username()
+
+
+def prefetch_units(users) -> None:
+    """Read the units of many users at once (one query), for a page that names many of them."""
+    from .models import RoleAssignment
+
+    users = [user for user in users if user is not None and getattr(user, "_workflow_units", None) is None]
+    if not users:
+        return
+    found: dict[int, list[str]] = {user.pk: [] for user in users}
+    for assignment in RoleAssignment.objects.filter(user__in=users).select_related("province", "locality", "agency"):
+        unit = assignment.locality or assignment.agency or assignment.province
+        name = getattr(unit, "display_name", None) or (unit.name if unit is not None else "")
+        if name and name not in found[assignment.user_id]:
+            found[assignment.user_id].append(name)
+    for user in users:
+        units = found[user.pk]
+        if not units and user.is_superuser:
+            units = [str(_("administrator"))]
+        user._workflow_units = units
 
 
 # --- reading records with the record before each ---------------------------------------------------
@@ -302,7 +349,9 @@ def entries(rows) -> list[ChangeEntry]:
         wanted[code].add(row["history_id"])
         upto[code] = max(upto.get(code, row["history_date"]), row["history_date"])
     found = {code: entries_by_history_id(KINDS[code], ids, upto[code]) for code, ids in wanted.items()}
-    return [found[row.get("record_kind", FIGURE)][row["history_id"]] for row in rows]
+    result = [found[row.get("record_kind", FIGURE)][row["history_id"]] for row in rows]
+    prefetch_units([entry.record.history_user for entry in result])
+    return result
 
 
 def change_log_users(plan: Plan) -> list:

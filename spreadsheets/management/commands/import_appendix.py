@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Appendix, Plan
+from spreadsheets.changes import override_refusal
 from spreadsheets.importing import ImportRefused, apply_changes, read_workbook
 
 
@@ -29,8 +30,14 @@ class Command(BaseCommand):
             default="",
             help="Why the figures change; kept in the history. Required for a table approved and then reopened.",
         )
+        parser.add_argument(
+            "--override-conflicts",
+            action="store_true",
+            help="Save the workbook's figures even where the stored figure was changed by someone else after the "
+            "workbook was exported. A reviewer only (--user), with --reason; the history names the overridden figures.",
+        )
 
-    def handle(self, *args, slug, file, code, dry_run, username, reason, **options):
+    def handle(self, *args, slug, file, code, dry_run, username, reason, override_conflicts=False, **options):
         file = Path(file)  # call_command passes keyword options through without their type
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
@@ -64,11 +71,32 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(result.changes)} changes:")
         for change in result.changes:
             self.stdout.write(f"  {change.sheet}, row {change.row}: {change}")
+        if result.conflicts:
+            self.stderr.write(
+                f"{len(result.conflicts)} figures were changed by someone else after this workbook was exported:"
+            )
+            for conflict in result.conflicts:
+                self.stderr.write(f"  {conflict}")
+            if not override_conflicts:
+                raise CommandError(
+                    f"{file.name} was refused: it would undo changes made since it was exported; nothing was written. "
+                    "Export the appendix again, or (a reviewer, with --reason) use --override-conflicts."
+                )
+            refusal = override_refusal(plan, user, reason)
+            if refusal:
+                raise CommandError(f"{refusal} Nothing was written.")
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
         try:
-            count = apply_changes(plan, result.changes, user=user, reason=reason, source=file.name)
+            count = apply_changes(
+                plan,
+                result.changes,
+                user=user,
+                reason=reason,
+                source=file.name,
+                overridden=result.conflicts if override_conflicts else None,
+            )
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
