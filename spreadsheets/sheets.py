@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit
@@ -95,7 +96,11 @@ class _Sheet:
             self.error(_("This cell is outside the table: remove it or move it back."), row, column - 1)
         self._refuse_merged_figures(first)
         count = 0
-        for cells in self.ws.iter_rows(min_row=first, max_row=self.ws.max_row, max_col=self.width):
+        # Only the rows the sheet holds: a range up to the last row would create every empty cell above a single
+        # formatted one at row 1.048.576 (gigabytes); the rows present were counted before the sheet was loaded.
+        present = sorted({row for (row, column) in self.ws._cells if row >= first and column <= self.width})
+        for row in present:
+            cells = [self.ws._cells.get((row, column), EMPTY_CELL) for column in range(1, self.width + 1)]
             if all(_blank(cell) for cell in cells):
                 continue  # formatting alone, or a spacer row
             count += 1
@@ -104,7 +109,7 @@ class _Sheet:
                     _("The sheet has more than %(limit)s rows: nothing was read.") % {"limit": format_count(MAX_ROWS)}
                 )
                 return
-            self.read_row(cells[0].row, list(cells))
+            self.read_row(row, cells)
         self.finish()
 
     def _refuse_merged_figures(self, first: int) -> None:
@@ -261,7 +266,9 @@ class _Sheet:
             return False, None
 
     def label_or_error(self, cells, row: int) -> str:
-        if self.is_formula(cells[1], row, 1):
+        # A label is text, whatever it starts with: the export writes “=…” labels as text cells, and reading them
+        # back as formulas made such an appendix impossible to re-import. Only a real formula cell is refused.
+        if cells[1].data_type == "f" and self.is_formula(cells[1], row, 1):
             return ""
         label = self.text(cells[1])
         if not label:
