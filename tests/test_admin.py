@@ -75,6 +75,7 @@ def test_editing_a_figure_in_the_admin_reads_vietnamese_numbers(admin_client):
         "published_rate": "0,63",
         "planned_reduction": "",
         "note": "",
+        "version_seen": figure.version,  # the form's hidden field: a post without it is refused as stale
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

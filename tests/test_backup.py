@@ -37,7 +37,7 @@ def test_a_restored_backup_holds_the_same_figures_and_history(tmp_path):
     load_seeds()  # live-data tests start from an emptied database after others of their kind
     plan = Plan.objects.get(slug="hung-yen-2023-2025")
     figure = HouseholdFigure.objects.filter(plan=plan, year=2025, kind="target").select_related("locality").first()
-    edit = FigureEdit("1", figure.locality, 2025, "target", {"households": figure.households + 1})
+    edit = FigureEdit("1", figure.locality, 2025, "target", {"households": figure.households + 1}, figure.version)
     assert save_figures(user=None, plan=plan, edits=[edit], reason="số liệu rà soát").ok
     before = state()
     assert before[2][-1][3].startswith("số liệu rà soát")

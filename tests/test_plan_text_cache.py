@@ -124,7 +124,9 @@ def test_figures_are_read_on_each_view_not_cached(client):
     figure = table.rows[0].figures[column.year, column.kind]
     new_text = f"{figure.poor_households + 1:,}".replace(",", ".")
     assert f">{new_text}<" not in plan_page(client)
-    edit = FigureEdit("1", figure.locality, column.year, column.kind, {"poor_households": figure.poor_households + 1})
+    edit = FigureEdit(
+        "1", figure.locality, column.year, column.kind, {"poor_households": figure.poor_households + 1}, figure.version
+    )
     assert save_figures(user=None, plan=plan, edits=[edit], reason="kiểm tra bộ nhớ đệm").ok
     assert f">{new_text}<" in plan_page(client)
 
