@@ -43,6 +43,7 @@ def plan_detail(request, slug):
         "indicator_appendix_rows": _indicator_rows_by_appendix(indicator_table),
         "finding_count": len(check_plan(plan, tables)),
         "can_edit": Checker(request.user, plan).may_edit_anything,
+        "checker": Checker(request.user, plan),  # which editing screens to offer: only those the user may use
         "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
     }
     return render(request, "reports/plan_detail.html", context)
@@ -193,7 +194,7 @@ def district_table(request, slug):
         "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
         "rate_chart": _rate_bar_chart(household),
         "trajectory_charts": _trajectory_charts(household),
-        "can_edit": Checker(request.user, plan).may_edit_anything,
+        "can_edit": Checker(request.user, plan).may_edit_districts,
         "query": request.GET.urlencode(),
         "reviews": TableReview.objects.filter(plan=plan, table=Table.DISTRICTS)
         .exclude(state=ReviewState.DRAFT)
@@ -229,7 +230,7 @@ def indicator_table(request, slug):
         "plan": plan,
         "indicator_table": plan_tables.indicator_table(plan),
         "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
-        "can_edit": Checker(request.user, plan).may_edit_anything,
+        "can_edit": Checker(request.user, plan).may_edit_indicators,
     }
     return render(request, "reports/indicators.html", context)
 
