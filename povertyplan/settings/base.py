@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: only the site's own scripts and styles run (kernel.csp).
+    "kernel.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user chose English; see the middleware for why not LocaleMiddleware.
     "kernel.middleware.VietnameseFirstLocaleMiddleware",
