@@ -234,7 +234,7 @@ _UPDATE_BATCH = 100
 _BATCH = 500
 
 
-def _lock_reviews(checker: Checker, plan: Plan, table: str, edits: list) -> None:
+def _lock_reviews(checker: Checker, plan: Plan, table: str, edits: list) -> None:  # edits: anything with .locality
     """Re-read the review state of the parts the edits touch, locking their rows until the transaction ends.
 
     review_transition locks the same row before it approves, so a save and an approval of the same rows are
@@ -452,6 +452,49 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
     if result.ok:
         _save_or_conflict(checker, to_save, reason, origin, result, _value_created_meanwhile)
     return result
+
+
+# --- deletions -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Where:
+    locality: Locality
+
+
+def _delete(checker: Checker, obj, decision: Decision, table: str, locality_id, reason: str, dry_run: bool) -> None:
+    _require(decision, "delete")
+    if not checker.is_reviewer:
+        raise EditForbidden(_("Only the province's reviewers delete figures and values."), key="delete")
+    if _needs_reason(checker, table, locality_id, reason):
+        raise ValidationError(reason_required_message())
+    if dry_run:
+        return
+    obj._change_reason = reason.strip()  # django-simple-history: the deletion's record says why …
+    obj._history_user = checker.history_user  # … and who, as for every other change
+    obj.delete()
+
+
+@transaction.atomic
+def figure_delete(*, user, figure: HouseholdFigure, reason: str = "", dry_run: bool = False) -> None:
+    """Delete a figure as every write is done: scope, review lock, reason once reopened, history (who and why).
+
+    Reviewers only. EditForbidden (a PermissionDenied) or ValidationError (a missing reason) otherwise; `dry_run`
+    asks the same questions and deletes nothing."""
+    checker = Checker(user, figure.plan)
+    _lock_reviews(checker, figure.plan, Table.DISTRICTS, [_Where(figure.locality)])
+    decision = checker.can_edit_figure(figure.locality)
+    _delete(checker, figure, decision, Table.DISTRICTS, figure.locality_id, reason, dry_run)
+
+
+@transaction.atomic
+def indicator_value_delete(*, user, value: IndicatorValue, reason: str = "", dry_run: bool = False) -> None:
+    """As figure_delete, for an indicator value."""
+    plan = value.plan_indicator.plan
+    checker = Checker(user, plan)
+    _lock_reviews(checker, plan, Table.INDICATORS, [])
+    decision = checker.can_edit_indicator(value.plan_indicator)
+    _delete(checker, value, decision, Table.INDICATORS, None, reason, dry_run)
 
 
 # --- review ---------------------------------------------------------------------------------------------
