@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kernel.text import clean_input
+
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, _("Province level")
@@ -87,6 +89,14 @@ class Locality(models.Model):
         ordering = ["level", "name"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="locality_code_unique_when_given"),
+            # The same name twice under one parent, both current: the second is a duplicate (clean() says so, also
+            # for provinces, names differing in case only, and overlapping validity periods).
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(valid_to__isnull=True),
+                name="locality_current_name_unique_per_parent",
+                violation_error_message=_("This unit already exists under the same parent unit."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -117,6 +127,13 @@ class Locality(models.Model):
 
     def clean(self):
         errors = {}
+        self.name = clean_input(self.name or "").strip()
+        duplicate = self._same_name_sibling()
+        if duplicate is not None:
+            errors["name"] = _("“%(name)s” already exists under %(parent)s: the same unit cannot be entered twice.") % {
+                "name": duplicate.name,
+                "parent": self.parent.name if self.parent_id else _("the country"),
+            }
         if self.kind:
             self.level = LocalityKind.level_of(self.kind)
             if self.level == Level.PROVINCE and self.parent_id:
@@ -131,6 +148,21 @@ class Locality(models.Model):
             errors["valid_to"] = _("The end of validity cannot be before its start.")
         if errors:
             raise ValidationError(errors)
+
+    def _same_name_sibling(self) -> "Locality | None":
+        """A unit of the same name (compared case-insensitively, NFC) under the same parent, valid at the same time."""
+        if not self.name:
+            return None
+        wanted = self.name.casefold()
+        siblings = Locality.objects.filter(parent_id=self.parent_id, name__iexact=self.name).exclude(pk=self.pk)
+        for sibling in siblings:
+            if sibling.name.casefold() != wanted:
+                continue
+            starts_before_end = not (self.valid_to and sibling.valid_from and sibling.valid_from > self.valid_to)
+            ends_after_start = not (self.valid_from and sibling.valid_to and sibling.valid_to < self.valid_from)
+            if starts_before_end and ends_after_start:
+                return sibling
+        return None
 
     @property
     def province(self) -> "Locality":

@@ -484,8 +484,10 @@ def make_household_plan(*, districts=3, years=(2021, 2022, 2023), slug="tinh-thu
     appendix = HouseholdAppendixFactory(
         plan=plan, code="01", title="Phụ lục 01\nTHỬ NGHIỆM", columns=household_columns(years)
     )
+    # Two plans of one province share its districts (a second unit of the same name under one parent is refused).
     localities = [
-        DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
+        Locality.objects.filter(parent=province, name=f"Huyện Số {i}").first()
+        or DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
         for i in range(1, districts + 1)
     ]
     figures, totals = [], {}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
 from kernel.numbers import format_decimal
+from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
@@ -189,7 +190,7 @@ def reason_required_message() -> str:
 
 def _history_reason(reason: str, origin: str) -> str:
     """The history's “why”: the user's reason, followed by where the change came from (an import's file)."""
-    reason = reason.strip()
+    reason = clean_input(reason).strip()
     return f"{reason} ({origin})" if reason and origin else reason or origin
 
 
@@ -204,6 +205,7 @@ def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
         return 0
     model = type(objects[0])
     for obj in objects:
+        clean_model_text(obj)  # bulk writes skip pre_save: the text is made NFC here as every save makes it
         # The version moves on with every save, so an editor who read the older one cannot overwrite it.
         obj.version = (obj.version or 0) + 1 if obj.pk else 1
         obj._change_reason = _history_reason(reason, origin)  # django-simple-history: why, beside who and when
@@ -526,6 +528,7 @@ def review_transition(
     checker = Checker(user, plan)
     checker._reviews = {**checker._reviews, (review.table, review.locality_id): review}
     require(checker.can_transition(action, table, locality))
+    comment = clean_input(comment)
     if "\x00" in comment:  # PostgreSQL cannot store it in a text column: refused, not a server error
         raise ValidationError({"comment": _("The comment holds a character that cannot be stored; type it again.")})
     if action in (Action.RETURN, Action.REOPEN) and not comment.strip():
