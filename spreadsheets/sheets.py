@@ -31,15 +31,14 @@ from plan_tables.household import COUNT_FIELDS, FIGURE_ATTRIBUTES, household_tab
 from plans.models import HouseholdFigure, Plan
 from workflow.models import Table
 from workflow.permissions import Checker
+from workflow.services import RATE_TOLERANCE
 
 from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs
 from .files import MAX_ROWS
 from .layout import Role, SheetColumn, SheetLayout
 from .problems import Problem
 
-# A published rate may differ from the one computed from its counts by one in the last place (a
-# document that truncates instead of rounding); more than that is a typing mistake.
-RATE_TOLERANCE = Decimal("0.01")
+# The one tolerance of a rate against its counts: workflow.services.RATE_TOLERANCE (every channel checks the same).
 HEADER_SEARCH_ROWS = 30  # an official may add or remove a title line above the table
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
@@ -433,6 +432,15 @@ class HouseholdSheet(_Sheet):
             self.notice(message, row, where)
         if not changed:
             return
+        # Counts changed under an untouched rate: the rate follows its counts, as every channel does
+        # (workflow.services._derive_rate); shown here as a change of its own so that the preview says so.
+        rate_index = next((index for index in indexes if attribute[index] == "published_rate"), None)
+        counts_changed = any(attribute[index] in ("households", "poor_households") for index in changed)
+        if rate_index is not None and rate_index not in changed and counts_changed and computed is not None:
+            if differs(computed, table_row.cells[rate_index]):
+                values[rate_index] = computed
+                figures["published_rate"] = computed
+                changed.append(rate_index)
         if not self.permitted(self.checker.can_edit_figure(self.localities[table_row.locality_id]), row):
             return
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)

@@ -106,14 +106,16 @@ def test_two_changed_cells_are_exactly_the_two_changes_previewed_then_applied():
     before = database_state()
     result = read(data, HY)
     assert result.ok, messages_of(result)
+    # Issue 13: Tiên Lữ's rate follows its new count (0,55 → 0,54, as the grid gives it), and the preview says so.
     assert [(c.label, c.year, c.column, c.display_old, c.display_new) for c in result.changes] == [
         ("Phù Cừ", 2024, "Năm 2024 — Tổng số hộ dân cư", "30,009", "30,109"),
         ("Tiên Lữ", 2025, "Năm 2025 — Tổng số hộ nghèo", "183", "180"),
+        ("Tiên Lữ", 2025, "Năm 2025 — Tỷ lệ hộ nghèo (%)", "0.55", "0.54"),
     ]
-    assert [(c.sheet, c.row) for c in result.changes] == [(P01, 8), (P01, 9)]
+    assert [(c.sheet, c.row) for c in result.changes] == [(P01, 8), (P01, 9), (P01, 9)]
     assert database_state() == before  # the preview writes nothing
 
-    assert apply_changes(Plan.objects.get(slug=HY), result.changes, reason="Rà soát", source="phu-luc.xlsx") == 2
+    assert apply_changes(Plan.objects.get(slug=HY), result.changes, reason="Rà soát", source="phu-luc.xlsx") == 3
     assert figure(HY, "Phù Cừ", 2024, "target").households == 30109
     assert figure(HY, "Tiên Lữ", 2025, "target").poor_households == 180
     after = database_state()
@@ -650,10 +652,11 @@ def test_an_editor_uploads_sees_the_preview_then_confirms(admin_client, superuse
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 changes" in page and "30,009" in page and "30,109" in page and "183" in page and "180" in page
+    # The third change is Tiên Lữ's rate, following its count (issue 13).
+    assert "3 changes" in page and "30,009" in page and "30,109" in page and "183" in page and "180" in page
     assert database_state() == before
     pending = admin_client.session[f"workbook-import:{HY}:01"]
-    assert len(pending["changes"]) == 2 and "file" in pending and "workbook" not in pending
+    assert len(pending["changes"]) == 3 and "file" in pending and "workbook" not in pending
 
     response = admin_client.post(IMPORT_01, {"confirm": "1", "token": response.context["token"]})
     assert response.status_code == 302
@@ -661,7 +664,7 @@ def test_an_editor_uploads_sees_the_preview_then_confirms(admin_client, superuse
     assert figure(HY, "Tiên Lữ", 2025, "target").poor_households == 180
     assert figure(HY, "Phù Cừ", 2024, "target").history.first().history_user == superuser
     assert f"workbook-import:{HY}:01" not in admin_client.session
-    assert "2 changes were saved" in admin_client.get(IMPORT_01).content.decode()
+    assert "3 changes were saved" in admin_client.get(IMPORT_01).content.decode()
 
 
 def test_the_preview_shows_the_figures_the_vietnamese_way_by_default(admin_client):

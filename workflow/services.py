@@ -8,6 +8,7 @@ transaction. An indicator value's wording as written follows its new value here,
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import format_decimal
+from kernel.numbers import compute_rate, format_count, format_decimal
 from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
@@ -331,6 +332,10 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         for name, value in edit.values.items():
             setattr(figure, name, value)
+        rate_problem = _derive_rate(figure, edit, changed)
+        if rate_problem:
+            result.add_error(edit.key, rate_problem, "published_rate")
+            continue
         figure.plan = plan  # clean() reads the plan's period: not one query per figure
         try:
             # The check constraints restate clean()'s rules (same messages) and the database enforces them at the
@@ -386,6 +391,44 @@ def _value_created_meanwhile(value: IndicatorValue) -> Conflict | None:
     edit = value._edit
     label = f"{edit.plan_indicator.text[:60]} {edit.year}"
     return _conflict(edit, stored, label, {str(_("value")): _display(stored.value)}, {})
+
+
+# A published rate may differ from the one computed from its counts by one in the last place (a document that
+# truncates instead of rounding); more than that is a typing mistake. The one tolerance of every channel.
+RATE_TOLERANCE = Decimal("0.01")
+COUNTS_OF_RATE = ("households", "poor_households")
+
+
+def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) -> str:
+    """The one rule for a figure's rate, whatever the channel (grid, import, admin, a future API).
+
+    Counts changed without a rate given: the rate follows them (recomputed, two decimals, half-up), as the grid has
+    always shown it. A rate given or counts changed: the rate must agree with the counts within RATE_TOLERANCE, else
+    the message says what the counts give. Without both counts (a table that publishes no household totals) the
+    rate is kept as given. A figure whose stored rate and counts were published disagreeing and are not touched is
+    left as published (the data-quality page reports it)."""
+    counts_changed = any(name in changed for name in COUNTS_OF_RATE)
+    rate_given = "published_rate" in edit.values
+    computed = compute_rate(figure.poor_households, figure.households)
+    if computed is None or not (Decimal(0) <= computed <= Decimal(100)):
+        return ""  # no household total, or an impossible count: the counts' own check speaks
+    if counts_changed and not rate_given:
+        figure.published_rate = computed
+        return ""
+    rate = figure.published_rate
+    if rate is None or not (counts_changed or "published_rate" in changed):
+        return ""
+    if abs(rate - computed) > RATE_TOLERANCE:
+        return _(
+            "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
+            "%(computed)s%%."
+        ) % {
+            "rate": format_decimal(rate, 2),
+            "poor": format_count(figure.poor_households),
+            "households": format_count(figure.households),
+            "computed": format_decimal(computed, 2),
+        }
+    return ""
 
 
 def save_indicator_values(
