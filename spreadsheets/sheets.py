@@ -34,6 +34,7 @@ from workflow.permissions import Checker
 from workflow.services import RATE_TOLERANCE
 
 from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs
+from .consequences import household_warnings
 from .files import MAX_ROWS
 from .layout import Role, SheetColumn, SheetLayout
 from .problems import Problem
@@ -414,7 +415,11 @@ class HouseholdSheet(_Sheet):
             )
             return
         computed = compute_rate(poor, households)
-        if rate is not None and computed is not None and abs(rate - computed) > RATE_TOLERANCE:
+        rate_index = next((index for index in indexes if attribute[index] == "published_rate"), None)
+        counts_changed = any(attribute[index] in ("households", "poor_households") for index in changed)
+        # Counts changed under an untouched rate: the rate follows its counts (below), it is not a mistake.
+        follows = counts_changed and rate_index is not None and rate_index not in changed
+        if rate is not None and computed is not None and abs(rate - computed) > RATE_TOLERANCE and not follows:
             message = _(
                 "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
                 "%(computed)s%%."
@@ -434,9 +439,7 @@ class HouseholdSheet(_Sheet):
             return
         # Counts changed under an untouched rate: the rate follows its counts, as every channel does
         # (workflow.services._derive_rate); shown here as a change of its own so that the preview says so.
-        rate_index = next((index for index in indexes if attribute[index] == "published_rate"), None)
-        counts_changed = any(attribute[index] in ("households", "poor_households") for index in changed)
-        if rate_index is not None and rate_index not in changed and counts_changed and computed is not None:
+        if follows and computed is not None and Decimal(0) <= computed <= Decimal(100):
             if differs(computed, table_row.cells[rate_index]):
                 values[rate_index] = computed
                 figures["published_rate"] = computed
@@ -478,6 +481,9 @@ class HouseholdSheet(_Sheet):
             )
 
     def finish(self) -> None:
+        # The consequences of the changes beyond their cells (a total that no longer adds up, a rate that halves):
+        # warnings in the preview, read before the save is confirmed.
+        self.result.notices.extend(household_warnings(self.table, self.result.changes, self.ws.title, self.seen))
         for table_row in self.table_rows:
             if table_row.locality_id not in self.seen:
                 self.notice(

@@ -72,3 +72,42 @@ def test_a_rate_without_household_totals_is_stored_as_given():
     assert save_figures(user=None, plan=figure.plan, edits=[edit]).ok
     figure.refresh_from_db()
     assert figure.published_rate == Decimal("3.21")
+
+
+# --- consequences shown before the save ------------------------------------------------------------------
+
+
+def test_the_preview_warns_when_a_change_makes_the_total_row_drift_from_its_rows(small_plan):
+    from io import BytesIO
+
+    from spreadsheets.export import workbook_bytes
+    from spreadsheets.importing import read_workbook
+    from tests.workbook_factory import open_workbook, to_bytes
+
+    workbook = open_workbook(workbook_bytes(small_plan, "01"))
+    ws = workbook.worksheets[0]
+    from tests.workbook_factory import cell
+
+    target = cell(ws, "Huyện Số 1", "Năm 2022 — Tổng số hộ nghèo")
+    target.value = target.value - 5
+    data = to_bytes(workbook)
+    result = read_workbook(BytesIO(data), size=len(data), plan=small_plan, appendix=small_plan.appendices.get())
+    assert result.ok, [str(p) for p in result.errors]
+    warnings = [str(n) for n in result.notices if "no longer equals the sum of its rows" in str(n)]
+    assert len(warnings) == 1 and "off by +5" in warnings[0]
+
+
+def test_the_preview_warns_when_a_rate_falls_by_more_than_half_in_a_year(small_plan):
+    from io import BytesIO
+
+    from spreadsheets.export import workbook_bytes
+    from spreadsheets.importing import read_workbook
+    from tests.workbook_factory import cell, open_workbook, to_bytes
+
+    workbook = open_workbook(workbook_bytes(small_plan, "01"))
+    ws = workbook.worksheets[0]
+    poor = cell(ws, "Huyện Số 1", "Năm 2022 — Tổng số hộ nghèo")
+    poor.value = 100  # 450 → 100 of 10.000 households: 4,50% → 1,00%
+    data = to_bytes(workbook)
+    result = read_workbook(BytesIO(data), size=len(data), plan=small_plan, appendix=small_plan.appendices.get())
+    assert any("by more than half in a year" in str(n) for n in result.notices), [str(n) for n in result.notices]
