@@ -402,13 +402,14 @@ COUNTS_OF_RATE = ("households", "poor_households")
 def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) -> str:
     """The one rule for a figure's rate, whatever the channel (grid, import, admin, a future API).
 
-    Counts changed without a rate given: the rate follows them (recomputed, two decimals, half-up), as the grid has
+    Counts changed without a new rate: the rate follows them (recomputed, two decimals, half-up), as the grid has
     always shown it. A rate given or counts changed: the rate must agree with the counts within RATE_TOLERANCE, else
     the message says what the counts give. Without both counts (a table that publishes no household totals) the
     rate is kept as given. A figure whose stored rate and counts were published disagreeing and are not touched is
     left as published (the data-quality page reports it)."""
     counts_changed = any(name in changed for name in COUNTS_OF_RATE)
-    rate_given = "published_rate" in edit.values
+    # A rate "given" is one the person changed: forms that post every field (the admin) send the stored one too.
+    rate_given = "published_rate" in changed
     computed = compute_rate(figure.poor_households, figure.households)
     if computed is None or not (Decimal(0) <= computed <= Decimal(100)):
         return ""  # no household total, or an impossible count: the counts' own check speaks
