@@ -119,3 +119,13 @@ def test_hostile_workbooks_are_handled_by_an_import_under_a_hard_memory_limit(tm
     for name, (_build, message) in hostile_workbooks.REFUSED.items():
         assert any(message in error for error in report[name]["errors"]), report[name]
         assert report[name]["seconds"] < 1.5, report[name]
+
+
+def test_a_label_starting_with_equals_exports_as_text_and_imports_back(small_plan):
+    """The export writes “=…” labels as text; reading them back as formulas made the appendix impossible to import."""
+    row = small_plan.appendices.get().rows.filter(is_total=False).order_by("order").first()
+    row.label = "=Huyện Số 1"
+    row.save()
+    data = workbook_bytes(small_plan, "01")
+    result, _elapsed, _peak = timed_read(data, small_plan)
+    assert result.ok and result.changes == [], [str(p) for p in result.errors]
