@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment check)

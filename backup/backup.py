@@ -117,3 +117,13 @@ def restore(path: Path, alias: str = "default") -> None:
             raise CommandError(f"{path} is not a SQLite backup: {error}") from error
         finally:
             source.close()
+    end_sessions(alias)
+
+
+def end_sessions(alias: str = "default") -> int:
+    """Log everybody out: the backup holds the sessions open when it was made, including those logged out since
+    (a stolen session cookie would come back to life with the restore). Everyone logs in again."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _by_model = Session.objects.using(alias).all().delete()
+    return deleted

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import CountField, LocalizedNumberInput, MeasureField, RateField
 from .numbers import format_count, format_decimal, format_measure
+from .text import clean_input
 
 
 class NumberFormattingAdmin(admin.ModelAdmin):
@@ -36,6 +37,11 @@ class NumberFormattingAdmin(admin.ModelAdmin):
         for inline, after in self.contributed_inlines:
             inlines.insert(inlines.index(after) + 1 if after in inlines else len(inlines), inline)
         return inlines
+
+    def get_search_results(self, request, queryset, search_term):
+        # The stored text is NFC (kernel.text.clean_input): a term typed decomposed, or with an invisible character
+        # pasted along, must find it all the same.
+        return super().get_search_results(request, queryset, clean_input(search_term))
 
     def save_formset(self, request, form, formset, change):
         # An inline whose rows must be written by a service (figures, values) brings a formset that knows how.

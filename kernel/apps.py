@@ -9,3 +9,11 @@ class KernelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kernel"
     verbose_name = _("Kernel")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from .text import clean_text_before_save
+
+        # Text is stored NFC and without invisible characters, whichever way it came in (kernel.text.clean_input).
+        pre_save.connect(clean_text_before_save, dispatch_uid="kernel.clean_text_before_save")

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kernel.numbers import format_measure
+from kernel.text import clean_input
 
 
 class Level(models.IntegerChoices):
@@ -134,6 +135,14 @@ class Locality(models.Model):
             models.UniqueConstraint(
                 fields=["code", "valid_from"], condition=~Q(code=""), name="locality_code_unique_per_start"
             ),
+            # The same name twice under one parent, both current: the second is a duplicate (clean() says so, also
+            # for provinces, names differing in case only, and overlapping validity periods).
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(valid_to__isnull=True),
+                name="locality_current_name_unique_per_parent",
+                violation_error_message=_("This unit already exists under the same parent unit."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -165,6 +174,13 @@ class Locality(models.Model):
 
     def clean(self):
         errors = {}
+        self.name = clean_input(self.name or "").strip()
+        duplicate = self._same_name_sibling()
+        if duplicate is not None:
+            errors["name"] = _("“%(name)s” already exists under %(parent)s: the same unit cannot be entered twice.") % {
+                "name": duplicate.name,
+                "parent": self.parent.name if self.parent_id else _("the country"),
+            }
         if self.kind:
             self.level = LocalityKind.level_of(self.kind)
             if self.level == Level.PROVINCE and self.parent_id:
@@ -217,6 +233,19 @@ class Locality(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def _same_name_sibling(self) -> "Locality | None":
+        """A unit of the same name (compared case-insensitively, NFC) under the same parent, valid at the same time."""
+        if not self.name:
+            return None
+        wanted = self.name.casefold()
+        siblings = Locality.objects.filter(parent_id=self.parent_id, name__iexact=self.name).exclude(pk=self.pk)
+        for sibling in siblings:
+            if sibling.name.casefold() != wanted:
+                continue
+            if periods_overlap(self.valid_from, self.valid_to, sibling.valid_from, sibling.valid_to):
+                return sibling
+        return None
 
     @property
     def province(self) -> "Locality":

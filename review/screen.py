@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from analysis.quality import TARGET_DIRECTION, Finding, check_plan
 from plans.models import AppendixKind, AppendixRow, Plan
-from workflow.changelog import FIGURE, KINDS, VALUE, ChangeEntry, entries_by_history_id
+from workflow.changelog import FIGURE, KINDS, NOT_INITIAL, VALUE, ChangeEntry, entries_by_history_id
 from workflow.models import ReviewEvent, ReviewState, RoleAssignment, Table, TableReview
 from workflow.permissions import Action, Checker
 
@@ -146,7 +146,10 @@ def _attach_changes(plan: Plan, districts: list[ReviewPart], indicators: ReviewP
         condition = Q()
         for district in districts:
             condition |= Q(locality_id=district.locality.pk) & _since(district.review)
-        found = list(figure_kind.history_of(plan).filter(condition).values_list("history_id", "history_date"))
+        # The initial load is the document itself, not a change since any approval.
+        found = list(
+            figure_kind.history_of(plan).filter(condition, NOT_INITIAL).values_list("history_id", "history_date")
+        )
         if found:
             by_locality = defaultdict(list)
             described = entries_by_history_id(figure_kind, {h for h, _d in found}, max(d for _h, d in found))
@@ -156,7 +159,9 @@ def _attach_changes(plan: Plan, districts: list[ReviewPart], indicators: ReviewP
             for district in districts:
                 district.changes = sorted(by_locality[district.locality.pk], key=_newest_first)
     found = list(
-        value_kind.history_of(plan).filter(_since(indicators.review)).values_list("history_id", "history_date")
+        value_kind.history_of(plan)
+        .filter(_since(indicators.review), NOT_INITIAL)
+        .values_list("history_id", "history_date")
     )
     if found:
         described = entries_by_history_id(value_kind, {h for h, _d in found}, max(d for _h, d in found))

@@ -108,12 +108,14 @@ class ChangeLogFilterForm(forms.Form):
 
     def __init__(self, data, *, plan):
         super().__init__(data)
-        self.fields["kind"].choices = [("", _("All records"))] + [
-            (code, kind.label) for code, kind in changelog.KINDS.items()
-        ]
+        self.fields["kind"].choices = (
+            [("", _("All records"))]
+            + [(code, kind.label) for code, kind in changelog.KINDS.items()]
+            + [(changelog.REVIEW, _("Review steps")), (changelog.INITIAL, _("Initial data"))]
+        )
         self.fields["user"].choices = (
             [("", _("Anybody"))]
-            + [(str(user.pk), user.get_full_name() or user.get_username()) for user in changelog.change_log_users(plan)]
+            + [(str(user.pk), changelog.person_label(user)) for user in changelog.change_log_users(plan)]
             + [(changelog.NO_USER, _("An import or the system"))]
         )
         self.localities = {
@@ -149,7 +151,7 @@ def change_log(request, slug):
         "plan": plan,
         "form": form,
         "page": page,
-        "entries": changelog.entries(page.object_list),
+        "entries": changelog.entries(page.object_list, plan),
         "query": query.urlencode(),
     }
     return render(request, "review/history.html", context)

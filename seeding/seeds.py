@@ -37,6 +37,7 @@ from plans.models import (
 )
 from plans.models.standards import ensure_poverty_standards
 from workflow import revisions
+from workflow.changelog import INITIAL_LOAD
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 HOUSEHOLD_FIELDS = {
@@ -112,6 +113,8 @@ def _save(obj, report: SeedReport, where: str):
         obj.full_clean()
     except ValidationError as error:
         raise SeedError(f"{where}: {error.message_dict if hasattr(error, 'message_dict') else error}") from error
+    # Its history record is part of the plan's initial load: one entry of the change log, no change since approval.
+    obj._change_reason = INITIAL_LOAD
     obj.save()
     report.count(type(obj))
     return obj

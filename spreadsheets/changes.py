@@ -113,6 +113,11 @@ class ImportResult:
     sheets: list[str] = field(default_factory=list)
     # A table approved and then reopened may change only with a reason (as on the editing screens).
     reason_required: bool = False
+    # Changed cells whose stored figure was changed by somebody else after the workbook was made
+    # (spreadsheets.versions.VersionConflict): the file is refused unless a reviewer overrides them with a reason.
+    conflicts: list = field(default_factory=list)
+    # False when the workbook does not record what it was made from: conflicts cannot be detected.
+    detects_conflicts: bool = True
 
     @property
     def ok(self) -> bool:
@@ -139,7 +144,24 @@ def _changed_meanwhile() -> str:
     return _("The figures changed while the import was being saved: nothing was written. Upload the file again.")
 
 
-def apply_changes(plan: Plan, changes: list[Change], *, user=None, reason: str = "", source: str = "") -> int:
+def override_refusal(plan: Plan, user, reason: str) -> str:
+    """Why `user` may not override a workbook's conflicts with `reason` ("" when they may): reviewers, with a reason."""
+    if user is None or not Checker(user, plan).is_reviewer:
+        return _("Only a reviewer of the province can override figures changed since the workbook was made.")
+    if not reason.strip():
+        return _("Say why the workbook's figures replace the ones changed since it was made: the reason is recorded.")
+    return ""
+
+
+def apply_changes(
+    plan: Plan,
+    changes: list[Change],
+    *,
+    user=None,
+    reason: str = "",
+    source: str = "",
+    overridden: list | None = None,
+) -> int:
     """Write the changes through workflow.services, all in one transaction or none; ImportRefused otherwise.
 
     The changes of one row (a figure, an indicator value) become one edit that expects the old values the
@@ -147,14 +169,25 @@ def apply_changes(plan: Plan, changes: list[Change], *, user=None, reason: str =
     checks again what the user may change (a table may have been approved or reopened since the preview),
     asks a reopened table for the user's `reason`, and records the reason, the file (`source`) and the user
     in the history. Without a user the server's operator writes (see workflow.permissions): the command.
+    `overridden` are the workbook's conflicts (spreadsheets.versions) a reviewer chose to override with `reason`:
+    they are named in the history beside the reason.
     """
     if not changes:
         return 0
+    if overridden:
+        refusal = override_refusal(plan, user, reason)
+        if refusal:
+            raise ImportRefused([Problem(refusal)])
     groups: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         groups[f"{change.target}:{change.owner_id}:{change.year}:{change.kind}"].append(change)
     figure_edits, value_edits = _edits(plan, groups)
     origin = _("import of %(file)s") % {"file": source} if source else _("import")
+    if overridden:
+        origin += "; " + _("overriding %(count)s figures changed since the workbook was made: %(list)s") % {
+            "count": len(overridden),
+            "list": "; ".join(conflict.summary for conflict in overridden),
+        }
     checker = Checker(user, plan)
     try:
         with transaction.atomic():  # the household and the indicator changes of one file: together or not at all

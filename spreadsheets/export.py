@@ -39,6 +39,7 @@ from .layout import (
     sheet_names,
     value_format,
 )
+from .versions import write_versions_sheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_IDENTIFIER_PREFIX = "povertyplan:"  # core property naming the plan, checked on import
@@ -84,6 +85,8 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
             write_findings_sheet(
                 workbook.create_sheet(findings_sheet_name(appendix.code)), layout, findings[appendix.code]
             )
+    # Last, hidden: what the file was made from, so that its import can tell a figure changed since (versions.py).
+    write_versions_sheet(workbook, plan, appendices)
     return workbook
 
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from kernel.numbers import format_count
-
+from .measuring import measure_workbook
 from .problems import ImportRefused, Problem
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an appendix workbook is a few tens of kilobytes
@@ -21,9 +20,6 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 # An .xlsx is a zip: a small file can unpack to gigabytes. Appendix workbooks unpack to well under 1 MB.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000  # data rows of one sheet
-MAX_CELLS = MAX_ROWS * 40  # wider than any appendix: a sheet of 20.000 rows and 40 filled columns
-_ROWS_ABOVE_TABLE = 50  # title lines, note and header
-_COLUMNS_COUNTED = 100  # an appendix is far narrower; a formatted far column must not make every row 16.384 wide
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls) and other Office binary files
 
 
@@ -72,32 +68,15 @@ def open_workbook(source, *, size: int) -> Workbook:
     if broken:
         raise _damaged(broken)
     try:
-        _check_size_of_sheets(data)
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            # Rows, cells, columns and merged areas really present, whatever the sheets declare (measuring.py).
+            measure_workbook(archive)
         # Normal mode (not read-only): the header check needs the merged cells.
         return load_workbook(BytesIO(data), data_only=False, rich_text=False)
     except ImportRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds (KeyError, TypeError, XML errors) on damaged parts
         raise _damaged(error) from error
-
-
-def _check_size_of_sheets(data: bytes) -> None:
-    """Count rows and cells in a streaming pass first, so that an oversized sheet never reaches memory whole."""
-    workbook = load_workbook(BytesIO(data), read_only=True, data_only=False)
-    try:
-        for worksheet in workbook.worksheets:
-            rows = cells = 0
-            for row in worksheet.iter_rows(values_only=True, max_col=_COLUMNS_COUNTED):
-                filled = sum(value is not None for value in row)
-                rows += filled > 0  # rows that only carry formatting do not count
-                cells += filled
-                if rows > MAX_ROWS + _ROWS_ABOVE_TABLE or cells > MAX_CELLS:
-                    raise refuse(
-                        _("Sheet “%(sheet)s” has more than %(limit)s rows: nothing was read.")
-                        % {"sheet": worksheet.title, "limit": format_count(MAX_ROWS)}
-                    )
-    finally:
-        workbook.close()
 
 
 def _damaged(detail) -> ImportRefused:

@@ -17,6 +17,7 @@ from .files import open_workbook
 from .layout import FINDINGS_PREFIX, appendix_layout, exported_appendices, sheet_names
 from .problems import ImportRefused, Problem
 from .sheets import HouseholdSheet, IndicatorSheet, same_text
+from .versions import VERSIONS_SHEET, find_conflicts, read_versions
 
 __all__ = ["Change", "ImportRefused", "ImportResult", "Problem", "apply_changes", "is_importable", "read_workbook"]
 
@@ -63,9 +64,21 @@ def read_workbook(source, *, size: int, plan: Plan, appendix: Appendix | None = 
             layout = appendix_layout(chosen, worksheet.title)
             IMPORTABLE_KINDS[chosen.kind](worksheet, layout, plan, result, checker).read()
             result.sheets.append(worksheet.title)
+        if result.ok and result.changes:
+            _check_versions(workbook, plan, result)
     finally:
         workbook.close()
     return result
+
+
+def _check_versions(workbook, plan: Plan, result: ImportResult) -> None:
+    """Changed cells whose stored figure changed since the workbook was made are conflicts (versions.py)."""
+    record, notice = read_versions(workbook, plan)
+    if record is None:
+        result.detects_conflicts = False
+        result.notices.insert(0, notice)
+        return
+    result.conflicts = find_conflicts(plan, record, result.changes)
 
 
 def _sheets_to_read(workbook, plan: Plan, appendix: Appendix | None, result: ImportResult):
@@ -98,7 +111,7 @@ def _sheets_to_read(workbook, plan: Plan, appendix: Appendix | None, result: Imp
         return []
     chosen = []
     for worksheet in workbook.worksheets:
-        if worksheet.title.startswith(FINDINGS_PREFIX):
+        if worksheet.title.startswith(FINDINGS_PREFIX) or worksheet.title == VERSIONS_SHEET:
             continue  # the data-quality findings the export adds: for reading, not importing
         code = next((code for code, name in names.items() if same_text(worksheet.title, name)), None)
         if code is None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit
@@ -30,15 +31,15 @@ from plan_tables.household import COUNT_FIELDS, FIGURE_ATTRIBUTES, household_tab
 from plans.models import HouseholdFigure, Plan
 from workflow.models import Table
 from workflow.permissions import Checker
+from workflow.services import RATE_TOLERANCE
 
 from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs
+from .consequences import household_warnings
 from .files import MAX_ROWS
 from .layout import Role, SheetColumn, SheetLayout
 from .problems import Problem
 
-# A published rate may differ from the one computed from its counts by one in the last place (a
-# document that truncates instead of rounding); more than that is a typing mistake.
-RATE_TOLERANCE = Decimal("0.01")
+# The one tolerance of a rate against its counts: workflow.services.RATE_TOLERANCE (every channel checks the same).
 HEADER_SEARCH_ROWS = 30  # an official may add or remove a title line above the table
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
@@ -95,7 +96,11 @@ class _Sheet:
             self.error(_("This cell is outside the table: remove it or move it back."), row, column - 1)
         self._refuse_merged_figures(first)
         count = 0
-        for cells in self.ws.iter_rows(min_row=first, max_row=self.ws.max_row, max_col=self.width):
+        # Only the rows the sheet holds: a range up to the last row would create every empty cell above a single
+        # formatted one at row 1.048.576 (gigabytes); the rows present were counted before the sheet was loaded.
+        present = sorted({row for (row, column) in self.ws._cells if row >= first and column <= self.width})
+        for row in present:
+            cells = [self.ws._cells.get((row, column), EMPTY_CELL) for column in range(1, self.width + 1)]
             if all(_blank(cell) for cell in cells):
                 continue  # formatting alone, or a spacer row
             count += 1
@@ -104,7 +109,7 @@ class _Sheet:
                     _("The sheet has more than %(limit)s rows: nothing was read.") % {"limit": format_count(MAX_ROWS)}
                 )
                 return
-            self.read_row(cells[0].row, list(cells))
+            self.read_row(row, cells)
         self.finish()
 
     def _refuse_merged_figures(self, first: int) -> None:
@@ -261,7 +266,9 @@ class _Sheet:
             return False, None
 
     def label_or_error(self, cells, row: int) -> str:
-        if self.is_formula(cells[1], row, 1):
+        # A label is text, whatever it starts with: the export writes “=…” labels as text cells, and reading them
+        # back as formulas made such an appendix impossible to re-import. Only a real formula cell is refused.
+        if cells[1].data_type == "f" and self.is_formula(cells[1], row, 1):
             return ""
         label = self.text(cells[1])
         if not label:
@@ -408,7 +415,11 @@ class HouseholdSheet(_Sheet):
             )
             return
         computed = compute_rate(poor, households)
-        if rate is not None and computed is not None and abs(rate - computed) > RATE_TOLERANCE:
+        rate_index = next((index for index in indexes if attribute[index] == "published_rate"), None)
+        counts_changed = any(attribute[index] in ("households", "poor_households") for index in changed)
+        # Counts changed under an untouched rate: the rate follows its counts (below), it is not a mistake.
+        follows = counts_changed and rate_index is not None and rate_index not in changed
+        if rate is not None and computed is not None and abs(rate - computed) > RATE_TOLERANCE and not follows:
             message = _(
                 "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
                 "%(computed)s%%."
@@ -426,6 +437,13 @@ class HouseholdSheet(_Sheet):
             self.notice(message, row, where)
         if not changed:
             return
+        # Counts changed under an untouched rate: the rate follows its counts, as every channel does
+        # (workflow.services._derive_rate); shown here as a change of its own so that the preview says so.
+        if follows and computed is not None and Decimal(0) <= computed <= Decimal(100):
+            if differs(computed, table_row.cells[rate_index]):
+                values[rate_index] = computed
+                figures["published_rate"] = computed
+                changed.append(rate_index)
         if not self.permitted(self.checker.can_edit_figure(self.localities[table_row.locality_id]), row):
             return
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)
@@ -463,6 +481,9 @@ class HouseholdSheet(_Sheet):
             )
 
     def finish(self) -> None:
+        # The consequences of the changes beyond their cells (a total that no longer adds up, a rate that halves):
+        # warnings in the preview, read before the save is confirmed.
+        self.result.notices.extend(household_warnings(self.table, self.result.changes, self.ws.title, self.seen))
         for table_row in self.table_rows:
             if table_row.locality_id not in self.seen:
                 self.notice(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kernel.numbers import format_count
 from kernel.page_cache import revision_cached
 from plans.models import Appendix, Plan
-from spreadsheets.changes import Change, ImportResult
+from spreadsheets.changes import Change, ImportResult, override_refusal
 from spreadsheets.export import XLSX_CONTENT_TYPE, save_workbook, workbook_filename
 from spreadsheets.files import MAX_ROWS, size_limit_text
 from spreadsheets.forms import WorkbookUploadForm
@@ -31,6 +31,7 @@ from spreadsheets.importing import (
     is_importable,
     read_workbook,
 )
+from spreadsheets.versions import VersionConflict
 from workflow.page_keys import plan_page_key, viewable_plan_of
 from workflow.permissions import Checker, viewable_plan
 from workflow.services import reason_required_message
@@ -102,19 +103,37 @@ def import_appendix(request, slug, code):
     result = read_workbook(upload, size=upload.size, plan=plan, appendix=appendix, user=request.user)
     request.session.pop(key, None)
     token = ""
-    if result.ok and result.changes:
+    checker = Checker(request.user, plan)
+    if result.ok and result.changes and (not result.conflicts or checker.is_reviewer):
         token = uuid.uuid4().hex
         request.session[key] = {
             "token": token,
             "file": upload.name,
             "reason_required": result.reason_required,
             "changes": [change.to_session() for change in result.changes],
+            "conflicts": [conflict.to_session() for conflict in result.conflicts],
+            "detects_conflicts": result.detects_conflicts,
         }
-    return _preview(request, context, result, token, upload.name)
+    return _preview(request, context, result, token, upload.name, may_override=checker.is_reviewer)
 
 
-def _preview(request, context: dict, result: ImportResult, token: str, file_name: str, status: int = 200):
-    extra = {"result": result, "token": token, "file_name": file_name, "form": WorkbookUploadForm()}
+def _preview(
+    request,
+    context: dict,
+    result: ImportResult,
+    token: str,
+    file_name: str,
+    status: int = 200,
+    *,
+    may_override: bool = False,
+):
+    extra = {
+        "result": result,
+        "token": token,
+        "file_name": file_name,
+        "form": WorkbookUploadForm(),
+        "may_override": may_override,
+    }
     return render(request, "spreadsheets/import_preview.html", {**context, **extra}, status=status)
 
 
@@ -124,21 +143,43 @@ def _confirm(request, plan: Plan, appendix: Appendix, key: str, context: dict):
         messages.error(request, _("There is nothing to confirm any more: upload the workbook again."))
         return redirect("spreadsheets:import_appendix", slug=plan.slug, code=appendix.code)
     changes = [Change.from_session(item) for item in pending["changes"]]
+    conflicts = [VersionConflict.from_session(item) for item in pending.get("conflicts", [])]
     try:
         # As the grids' reason (editing.grids.BatchForm): at most 300 characters, none that cannot be stored.
         reason = forms.CharField(required=False, max_length=300).clean(request.POST.get("reason", "")).strip()
         invalid = []
     except ValidationError as error:
         reason, invalid = "", error.messages
-    if invalid or (pending.get("reason_required") and not reason):
-        # The same preview again, still pending: only the reason is missing or unusable.
-        result = ImportResult(changes=changes, reason_required=pending.get("reason_required", False))
-        for message in invalid or [reason_required_message()]:
+    if not invalid and pending.get("reason_required") and not reason:
+        invalid = [reason_required_message()]
+    if not invalid and conflicts:
+        if request.POST.get("override") != "1":
+            invalid = [_("Tick “Override” to replace the figures changed since the workbook was made, or export anew.")]
+        else:
+            refusal = override_refusal(plan, request.user, reason)
+            invalid = [refusal] if refusal else []
+    if invalid:
+        # The same preview again, still pending: only the reason (or the override) is missing or unusable.
+        result = ImportResult(
+            changes=changes,
+            reason_required=pending.get("reason_required", False),
+            conflicts=conflicts,
+            detects_conflicts=pending.get("detects_conflicts", True),
+        )
+        for message in invalid:
             messages.error(request, message)
-        return _preview(request, context, result, pending["token"], pending["file"], status=400)
+        may_override = Checker(request.user, plan).is_reviewer
+        return _preview(request, context, result, pending["token"], pending["file"], 400, may_override=may_override)
     del request.session[key]
     try:
-        count = apply_changes(plan, changes, user=request.user, reason=reason, source=pending.get("file", ""))
+        count = apply_changes(
+            plan,
+            changes,
+            user=request.user,
+            reason=reason,
+            source=pending.get("file", ""),
+            overridden=conflicts or None,
+        )
     except ImportRefused as refused:
         for problem in refused.problems:
             messages.error(request, str(problem))

@@ -520,14 +520,17 @@ def make_household_plan(
     appendix = HouseholdAppendixFactory(
         plan=plan, code="01", title="Phụ lục 01\nTHỬ NGHIỆM", columns=household_columns(years)
     )
+    # Two plans of one province share its units (a second unit of the same name under one parent is refused).
     if unit_kind is None:
         localities = [
-            DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
+            Locality.objects.filter(parent=province, name=f"Huyện Số {i}").first()
+            or DistrictFactory(slug=f"{slug}-huyen-{i}", name=f"Huyện Số {i}", parent=province)
             for i in range(1, districts + 1)
         ]
     else:
         localities = [
-            DistrictFactory(
+            Locality.objects.filter(parent=province, name=f"Đơn vị Số {i}").first()
+            or DistrictFactory(
                 slug=f"{slug}-don-vi-{i}",
                 name=f"Đơn vị Số {i}",
                 parent=province,

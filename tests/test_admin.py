@@ -149,6 +149,7 @@ def figure_data(figure, **values) -> dict:
         "published_rate": "",
         "planned_reduction": "",
         "note": "",
+        "version_seen": figure.version,  # the form's hidden field: a post without it is refused as stale
     }
     return {**data, **values}
 

@@ -37,7 +37,7 @@ def test_a_restored_backup_holds_the_same_figures_and_history(tmp_path):
     load_seeds()  # live-data tests start from an emptied database after others of their kind
     plan = Plan.objects.get(slug="hung-yen-2023-2025")
     figure = HouseholdFigure.objects.filter(plan=plan, year=2025, kind="target").select_related("locality").first()
-    edit = FigureEdit("1", figure.locality, 2025, "target", {"households": figure.households + 1})
+    edit = FigureEdit("1", figure.locality, 2025, "target", {"households": figure.households + 1}, figure.version)
     assert save_figures(user=None, plan=plan, edits=[edit], reason="số liệu rà soát").ok
     before = state()
     assert before[2][-1][3].startswith("số liệu rà soát")
@@ -69,3 +69,23 @@ def test_restoring_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(tm
         call_command("restore_database", str(tmp_path / "missing"), interactive=False, stdout=StringIO())
     connection.close()
     assert state() == before
+
+
+def test_a_restore_ends_every_session_including_those_logged_out_after_the_backup(tmp_path, client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    user = get_user_model().objects.create_user("phucu-backup", password="mat-khau-an-toan-2024")
+    client.force_login(user)
+    stolen = client.cookies["sessionid"].value
+    path = tmp_path / f"backup{'.dump' if connection.vendor == 'postgresql' else '.sqlite3'}"
+    call_command("backup_database", output=path, stdout=StringIO())
+    client.logout()
+    assert not Session.objects.filter(session_key=stolen).exists()
+
+    call_command("restore_database", str(path), interactive=False, stdout=StringIO())
+    connection.close()
+    assert Session.objects.count() == 0
+    client.cookies["sessionid"] = stolen
+    response = client.get("/")
+    assert not response.wsgi_request.user.is_authenticated

@@ -61,7 +61,12 @@ def test_an_edit_of_five_rows_interrupted_after_its_first_write_writes_none_of_t
     assert len(figures) == 5
     edits = [
         FigureEdit(
-            key=str(f.pk), locality=f.locality, year=2023, kind="target", values={"households": f.households + 1}
+            key=str(f.pk),
+            locality=f.locality,
+            year=2023,
+            kind="target",
+            values={"households": f.households + 1},
+            version=f.version,
         )
         for f in figures
     ]

@@ -58,7 +58,7 @@ def main(response):
 def test_a_save_through_the_service_appears_in_the_change_log_with_user_old_new_and_reason(client, people, changed):
     client.force_login(people["reviewer"])
     newest = main(log_page(client, changed)).find("tbody").find("tr")  # newest first
-    assert people["official"].get_full_name() in newest.text
+    assert f"{people['official'].username} (Huyện Số 1)" in newest.text  # the account, with its unit
     assert "Huyện Số 1 — 2023" in newest.text
     assertInHTML("<del>10.000</del>", newest.html)
     assertInHTML("<ins>10.050</ins>", newest.html)
@@ -140,7 +140,7 @@ def test_the_history_of_one_figure_shows_every_version_and_no_form(client, peopl
     content = main(response)
     assert not content.find_all("form") and not content.find_all("input") and not content.find_all("textarea")
     assert "10.000 → 10.050" in content.text and REASON in content.text
-    assert people["official"].get_full_name() in content.text
+    assert f"{people['official'].username} (Huyện Số 1)" in content.text
     assertInHTML("<ins>10.000</ins>", content.html)  # the version the plan was created with
     assert [e.action for e in response.context["entries"]] == ["~", "+"]  # newest first
 

@@ -86,7 +86,7 @@ def test_the_admin_log_in_is_throttled_too(client, superuser):
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, official, settings):
-    settings.TRUST_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     for _ in range(5):
         client.post(
             LOGIN,

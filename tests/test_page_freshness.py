@@ -104,7 +104,10 @@ def test_a_figure_saved_through_the_service_is_on_the_district_table_and_the_loc
     locality_url = reverse("reports:locality", args=[district.slug])
     assert "12.345" not in reader.kept(districts_url(plan))
     assert "12.345" not in reader.kept(locality_url)
-    edit = FigureEdit(key="k", locality=district, year=2023, kind="target", values={"households": 12345})
+    version = HouseholdFigure.objects.get(plan=plan, locality=district, year=2023, kind="target").version
+    edit = FigureEdit(
+        key="k", locality=district, year=2023, kind="target", values={"households": 12345}, version=version
+    )
     assert save_figures(user=None, plan=plan, edits=[edit]).ok
     assert "12.345" in reader.read(districts_url(plan))
     assert "12.345" in reader.read(locality_url)  # a page that spans plans: the site's revision moved too
@@ -144,6 +147,7 @@ def test_an_indicator_value_saved_is_on_the_indicator_page_at_the_next_read(read
         year=value.year,
         kind=value.kind,
         values={"value": Decimal("77.7")},
+        version=value.version,
     )
     assert save_indicator_values(user=None, plan=plan, edits=[edit]).ok
     assert "77,7" in reader.read(url)
@@ -177,6 +181,7 @@ def test_a_figure_changed_in_the_admin_is_on_the_district_table_at_the_next_read
         "published_rate": "0,63",
         "planned_reduction": "",
         "note": "",
+        "version_seen": figure.version,
     }
     assert admin_client.post(reverse("admin:plans_householdfigure_change", args=[figure.pk]), data).status_code == 302
     assert "30.300" in reader.read(url)

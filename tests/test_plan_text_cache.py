@@ -178,7 +178,7 @@ def test_figures_are_read_on_each_view_not_cached(client, plan):
     column = next(c for c in table.columns if c.field == "poor_households")
     figure = table.rows[0].figures[column.year, column.kind]
     assert "777" not in cell_texts(plan_page(client, plan))
-    edit = FigureEdit("1", figure.locality, column.year, column.kind, {"poor_households": 777})
+    edit = FigureEdit("1", figure.locality, column.year, column.kind, {"poor_households": 777}, figure.version)
     assert save_figures(user=None, plan=plan, edits=[edit], reason="kiểm tra bộ nhớ đệm").ok
     assert "777" in cell_texts(plan_page(client, plan))
 

@@ -29,10 +29,21 @@ def manage(*args, **env):
 
 def test_check_deploy_reports_nothing_with_the_required_environment():
     done = manage(
-        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=SECRET, ALLOWED_HOSTS="giamngheo.example.vn"
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="giamngheo.example.vn",
+        TRUSTED_PROXIES="127.0.0.1",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_check_deploy_warns_when_the_reverse_proxy_is_not_named():
+    done = manage("check", "--deploy", SECRET_KEY=SECRET, ALLOWED_HOSTS="giamngheo.example.vn")
+    assert "accounts.W001" in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize(

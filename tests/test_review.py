@@ -237,7 +237,8 @@ def test_the_changes_since_the_last_approval_leave_out_what_was_approved(client,
     )
     change_first_district_households(official, plan, households=10050, reason="Theo rà soát bổ sung")
     changes = review_page(client).by_id(f"part-{FIRST}").find("td", class_="changes-cell")
-    assert len(changes.find_all("li")) == 2  # one entry with one changed field: the one before approval is not
+    # One entry: the households and the rate that follows them (issue 13); the one before approval is not listed.
+    assert len(changes.find_all("li")) == 3
     assert "Theo rà soát bổ sung" in changes.text and "10.020 → 10.050" in changes.text
     assert "Trước khi duyệt" not in changes.text
 

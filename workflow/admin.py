@@ -10,8 +10,10 @@ inlines are added to the plan, locality and plan-indicator pages through the hoo
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,7 +27,14 @@ from plans.models import HouseholdFigure
 
 from .models import ReviewEvent, RoleAssignment, TableReview
 from .permissions import Checker, scopes_of
-from .services import FigureEdit, ValueEdit, save_figures, save_indicator_values
+from .services import (
+    FigureEdit,
+    ValueEdit,
+    figure_delete,
+    indicator_value_delete,
+    save_figures,
+    save_indicator_values,
+)
 
 FIGURE_VALUE_FIELDS = [
     "households",
@@ -190,6 +199,36 @@ class ScopedServiceAdmin:
         plan = self.plan_of(obj)
         return Checker(request.user, plan).is_reviewer and bool(self.decision(request.user, obj))
 
+    # Deletions go through the service too (scope, lock, reason, history): one at a time, with a reason field on
+    # the confirmation page; the bulk "delete selected" action, which would call QuerySet.delete(), is removed.
+    delete_confirmation_template = "admin/workflow/delete_with_reason.html"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and request.POST.get("post"):
+            obj = self.get_object(request, admin.utils.unquote(object_id))
+            if obj is not None:
+                try:
+                    self.delete_through_service(request, obj, dry_run=True)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return HttpResponseRedirect(request.get_full_path())
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        self.delete_through_service(request, obj)
+
+    def delete_queryset(self, request, queryset):  # not reachable without the action; kept honest all the same
+        for obj in queryset:
+            self.delete_through_service(request, obj)
+
+    def delete_through_service(self, request, obj, *, dry_run=False):
+        raise NotImplementedError
+
     def save_model(self, request, obj, form, change):
         result = form._apply(dry_run=False)
         if not result.ok:  # only if someone saved in the instant between validation and saving
@@ -259,6 +298,10 @@ class HouseholdFigureAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHist
     def decision(self, user, obj):
         return Checker(user, obj.plan).can_edit_figure(obj.locality)
 
+    def delete_through_service(self, request, obj, *, dry_run=False):
+        reason = request.POST.get("change_reason", "")
+        figure_delete(user=request.user, figure=obj, reason=reason, dry_run=dry_run)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         scopes = scopes_of(request.user)
@@ -299,6 +342,10 @@ class IndicatorValueAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHisto
     def decision(self, user, obj):
         return Checker(user, obj.plan_indicator.plan).can_edit_indicator(obj.plan_indicator)
 
+    def delete_through_service(self, request, obj, *, dry_run=False):
+        reason = request.POST.get("change_reason", "")
+        indicator_value_delete(user=request.user, value=obj, reason=reason, dry_run=dry_run)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         scopes = scopes_of(request.user)
@@ -313,10 +360,27 @@ class IndicatorValueAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHisto
 # --- inlines on the pages of plans, localities and plan indicators ------------------------------------
 
 
-# Inline rows are edited by superusers only, and their saves go through the same service as the
-# figure pages (locks, permissions, history); other staff see them read-only.
+# Inline rows are edited by superusers only, and their saves and deletions go through the same service as the
+# figure pages (locks, permissions, versions, reasons, history); other staff see them read-only. Each row carries
+# the version it was shown with and a reason; the formset asks the service first (dry runs) so that a refused row
+# shows its message and nothing of the page is saved.
+class InlineServiceForm(forms.ModelForm):
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version_seen"].initial = self.instance.version
+
+
 class ServiceInline(NumberFormattingInline, admin.TabularInline):
     extra = 0
+    form = InlineServiceForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
 
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -329,41 +393,106 @@ class ServiceInline(NumberFormattingInline, admin.TabularInline):
 
 
 class ServiceFormSet(forms.BaseInlineFormSet):
-    """Saves its rows through the write service (called by the admin base's save_formset)."""
+    """Saves and deletes its rows through the write service (called by the admin base's save_formset)."""
+
+    request = None  # set by ServiceInline.get_formset
+
+    def _changed_forms(self):
+        deleted = set(self.deleted_forms) if self.can_delete else set()
+        return [
+            form
+            for form in self.forms
+            if form not in deleted and form.has_changed() and not (form.instance.pk is None and not form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        refusals = []
+        with transaction.atomic():  # the dry runs lock what the saves will write; nothing is written here
+            for form in self.deleted_forms if self.can_delete else []:
+                if form.instance.pk:
+                    try:
+                        self.delete_one(form.instance, form.cleaned_data.get("change_reason", ""), dry_run=True)
+                    except (PermissionDenied, ValidationError) as error:
+                        # A form marked for deletion does not count in the formset's validity: said for the formset.
+                        refusals.append(f"{form.instance}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            for form in self._changed_forms():
+                try:
+                    result = self.save_one(form.save(commit=False), form.cleaned_data, dry_run=True)
+                except PermissionDenied as refused:
+                    form.add_error(None, str(refused))
+                    continue
+                for conflict in result.conflicts:
+                    form.add_error(None, conflict.message)
+                for errors in result.errors.values():
+                    for message in errors:
+                        form.add_error(None, message)
+        if refusals:
+            raise ValidationError(refusals)
 
     def save_through_service(self, request):
-        objects = self.save(commit=False)
-        for obj in self.deleted_objects:
-            obj.delete()
-        for obj in objects:
-            result = self.save_one(request, obj)
-            if not result.ok:
-                messages.error(request, " ".join(m for errors in result.errors.values() for m in errors))
-        self.save_m2m()
+        # What BaseModelFormSet.save() would record, for the admin's change message.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.deleted_forms if self.can_delete else []:
+            if form.instance.pk:
+                self.delete_one(form.instance, form.cleaned_data.get("change_reason", ""))
+                self.deleted_objects.append(form.instance)
+        for form in self._changed_forms():
+            obj = form.save(commit=False)
+            created = obj.pk is None
+            result = self.save_one(obj, form.cleaned_data)
+            if not result.ok:  # only if someone saved in the instant since the check: the page's transaction ends
+                raise PermissionDenied(" ".join(c.message for c in result.conflicts) or str(result.errors))
+            if created:
+                self.new_objects.append(obj)
+            else:
+                self.changed_objects.append((obj, [name for name in form.changed_data if name != "change_reason"]))
 
 
 class FigureFormSet(ServiceFormSet):
-    def save_one(self, request, figure):
+    def save_one(self, figure, data, *, dry_run=False):
         edit = FigureEdit(
             key=str(figure.pk),
             locality=figure.locality,
             year=figure.year,
             kind=figure.kind,
             values={name: getattr(figure, name) for name in FIGURE_VALUE_FIELDS},
+            version=data.get("version_seen") if figure.pk else None,
         )
-        return save_figures(user=request.user, plan=figure.plan, edits=[edit])
+        return save_figures(
+            user=self.request.user,
+            plan=figure.plan,
+            edits=[edit],
+            reason=data.get("change_reason", ""),
+            dry_run=dry_run,
+        )
+
+    def delete_one(self, figure, reason, *, dry_run=False):
+        figure_delete(user=self.request.user, figure=figure, reason=reason, dry_run=dry_run)
 
 
 class ValueFormSet(ServiceFormSet):
-    def save_one(self, request, value):
+    def save_one(self, value, data, *, dry_run=False):
         edit = ValueEdit(
             key=str(value.pk),
             plan_indicator=value.plan_indicator,
             year=value.year,
             kind=value.kind,
             values={name: getattr(value, name) for name in INDICATOR_VALUE_FIELDS},
+            version=data.get("version_seen") if value.pk else None,
         )
-        return save_indicator_values(user=request.user, plan=value.plan_indicator.plan, edits=[edit])
+        return save_indicator_values(
+            user=self.request.user,
+            plan=value.plan_indicator.plan,
+            edits=[edit],
+            reason=data.get("change_reason", ""),
+            dry_run=dry_run,
+        )
+
+    def delete_one(self, value, reason, *, dry_run=False):
+        indicator_value_delete(user=self.request.user, value=value, reason=reason, dry_run=dry_run)
 
 
 class HouseholdFigureInline(ServiceInline):
@@ -379,6 +508,8 @@ class HouseholdFigureInline(ServiceInline):
         "published_rate",
         "computed_rate_display",
         "planned_reduction",
+        "change_reason",
+        "version_seen",
     ]
     readonly_fields = ["computed_rate_display"]
     autocomplete_fields = ["locality"]
@@ -396,7 +527,7 @@ class LocalityFigureInline(HouseholdFigureInline):
 class IndicatorValueInline(ServiceInline):
     model = IndicatorValue
     formset = ValueFormSet
-    fields = ["year", "kind", "value", "qualifier", "value_as_written", "note"]
+    fields = ["year", "kind", "value", "qualifier", "value_as_written", "note", "change_reason", "version_seen"]
 
 
 PlanAdmin.contribute_inline(HouseholdFigureInline, after=PlanIndicatorInline)

@@ -13,9 +13,10 @@ approval. History is evidence — shown, never edited.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import models
-from django.db.models import CharField, Value
+from django.db.models import CharField, Count, F, Max, Value
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from indicators.models import IndicatorValue
 from kernel.fields import CountField, MeasureField, RateField
 from kernel.numbers import format_count, format_decimal, format_measure
 from plans.models import Duty, HouseholdFigure, Plan, PolicyTask
+
+from .models import ReviewEvent
 
 FIGURE, VALUE, DUTY, TASK = "figure", "value", "duty", "task"
 
@@ -94,6 +97,13 @@ KINDS: dict[str, HistoryKind] = {
 
 ACTION_LABELS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 
+# The reason the seeding gives the records of a plan's first load (seeding.seeds; a data migration marked the
+# older ones): the load is one entry of the change log, “dữ liệu ban đầu”, not one per figure, and it is no change
+# since an approval.
+INITIAL_LOAD = "initial load"
+INITIAL, REVIEW = "initial", "review"  # change-log rows that are not one record of a history table
+NOT_INITIAL = ~models.Q(history_change_reason=INITIAL_LOAD)
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -107,6 +117,8 @@ class ChangeEntry:
     kind: HistoryKind
     record: models.Model  # the historical record
     changes: list[FieldChange] = field(default_factory=list)
+
+    has_object_page = True
 
     @property
     def object_id(self) -> int:
@@ -134,14 +146,61 @@ class ChangeEntry:
 
     @property
     def user(self) -> str:
-        user = self.record.history_user
-        if user is None:
-            return _("an import or the system")
-        return user.get_full_name() or user.get_username()
+        return person_label(self.record.history_user)
 
     @property
     def reason(self) -> str:
         return self.record.history_change_reason or ""
+
+
+# --- who acted ------------------------------------------------------------------------------------
+
+
+def _units(user) -> list[str]:
+    """The units a user acts for (their district, agency or reviewed province), read once per user object."""
+    cached = getattr(user, "_workflow_units", None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = []
+        for assignment in RoleAssignment.objects.filter(user=user).select_related("province", "locality", "agency"):
+            unit = assignment.locality or assignment.agency or assignment.province
+            name = getattr(unit, "display_name", None) or (unit.name if unit is not None else "")
+            if name and name not in cached:
+                cached.append(name)
+        if not cached and user.is_superuser:
+            cached.append(str(_("administrator")))
+        user._workflow_units = cached
+    return cached
+
+
+def person_label(user) -> str:
+    """The one way the application names who acted: the account, with their unit in brackets
+    (“phucu (Huyện Phù Cừ)”); a change without an account is the system's (an import by the operator, the seeds)."""
+    if user is None:
+        return _("an import or the system")
+    units = _units(user)
+    return f"{user.get_username()} ({', '.join(units)})" if units else user.get_username()
+
+
+def prefetch_units(users) -> None:
+    """Read the units of many users at once (one query), for a page that names many of them."""
+    from .models import RoleAssignment
+
+    users = [user for user in users if user is not None and getattr(user, "_workflow_units", None) is None]
+    if not users:
+        return
+    found: dict[int, list[str]] = {user.pk: [] for user in users}
+    for assignment in RoleAssignment.objects.filter(user__in=users).select_related("province", "locality", "agency"):
+        unit = assignment.locality or assignment.agency or assignment.province
+        name = getattr(unit, "display_name", None) or (unit.name if unit is not None else "")
+        if name and name not in found[assignment.user_id]:
+            found[assignment.user_id].append(name)
+    for user in users:
+        units = found[user.pk]
+        if not units and user.is_superuser:
+            units = [str(_("administrator"))]
+        user._workflow_units = units
 
 
 # --- reading records with the record before each ---------------------------------------------------
@@ -264,39 +323,157 @@ def change_log(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ):
-    """The plan's history records, newest first, as rows {record_kind, history_id, history_date}.
+    """The plan's history, newest first, as rows {record_kind, history_id, history_date}.
 
-    A queryset (one UNION over the four history tables): paginate it, then read a page with `entries`.
-    The locality filter keeps household figures only — the other records are the province's.
+    A queryset (one UNION over the four history tables, the review steps and the initial load): paginate it, then
+    read a page with `entries`. The initial load is one row (its last record), review steps one row each. The
+    locality filter keeps household figures and the review steps of that district — the rest is the province's.
     """
     parts = []
     for code, history_kind in KINDS.items():
         if (kind and code != kind) or (locality is not None and code != FIGURE):
             continue
-        records = history_kind.history_of(plan)
-        if locality is not None:
-            records = records.filter(locality=locality)
-        if user == NO_USER:
-            records = records.filter(history_user__isnull=True)
-        elif user:
-            records = records.filter(history_user_id=user)
-        if date_from:
-            records = records.filter(history_date__date__gte=date_from)
-        if date_to:
-            records = records.filter(history_date__date__lte=date_to)
+        records = _filtered(history_kind.history_of(plan), locality, user, date_from, date_to)
         # No ordering inside the UNION (SQLite refuses it); the combined query is ordered below.
         parts.append(
-            records.order_by()
+            records.filter(NOT_INITIAL)
+            .order_by()
             .annotate(record_kind=Value(code, output_field=CharField()))
             .values("record_kind", "history_id", "history_date")
         )
+    if kind in (None, "", REVIEW):
+        events = ReviewEvent.objects.filter(review__plan=plan)
+        if locality is not None:
+            events = events.filter(review__locality=locality)
+        if user == NO_USER:
+            events = events.filter(user__isnull=True)
+        elif user:
+            events = events.filter(user_id=user)
+        if date_from:
+            events = events.filter(at__date__gte=date_from)
+        if date_to:
+            events = events.filter(at__date__lte=date_to)
+        parts.append(
+            events.order_by()
+            .annotate(record_kind=Value(REVIEW, output_field=CharField()), history_id=F("pk"), history_date=F("at"))
+            .values("record_kind", "history_id", "history_date")
+        )
+    if kind in (None, "", INITIAL) and locality is None and user in (None, "", NO_USER):
+        for history_kind in KINDS.values():  # the load's row stands for all of it; taken from the first kind it has
+            initial = _filtered(history_kind.history_of(plan), None, None, date_from, date_to).filter(
+                history_change_reason=INITIAL_LOAD
+            )
+            if initial.exists():
+                parts.append(
+                    initial.order_by()
+                    .values(history_kind.plan_lookup)
+                    .annotate(
+                        record_kind=Value(INITIAL, output_field=CharField()),
+                        last_id=Max("history_id"),
+                        last_date=Max("history_date"),
+                    )
+                    .values("record_kind", "last_id", "last_date")
+                )
+                break
     if not parts:
         return HouseholdFigure.history.none().values("history_id", "history_date")
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return combined.order_by("-history_date", "-record_kind", "-history_id")
 
 
-def entries(rows) -> list[ChangeEntry]:
+def _filtered(records, locality, user, date_from, date_to):
+    if locality is not None:
+        records = records.filter(locality=locality)
+    if user == NO_USER:
+        records = records.filter(history_user__isnull=True)
+    elif user:
+        records = records.filter(history_user_id=user)
+    if date_from:
+        records = records.filter(history_date__date__gte=date_from)
+    if date_to:
+        records = records.filter(history_date__date__lte=date_to)
+    return records
+
+
+class InitialLoadEntry:
+    """The plan's first load (the seed documents), as one entry: how many records of each kind it created."""
+
+    action = "+"
+    reason = ""
+    kind = HistoryKind(INITIAL, Plan, gettext_lazy("Initial data"), "", (), ())
+    has_object_page = False
+
+    def __init__(self, plan: Plan, at: datetime.datetime, history_id: int):
+        self.plan, self.at, self.history_id = plan, at, history_id
+
+    @property
+    def subject(self) -> str:
+        return _("Initial data (the plan as the document publishes it)")
+
+    @property
+    def action_label(self) -> str:
+        return _("loaded")
+
+    @property
+    def user(self) -> str:
+        return person_label(None)
+
+    @cached_property
+    def changes(self) -> list[FieldChange]:
+        """How many records of each kind the load created: one query (a UNION of four counts)."""
+        parts = [
+            history_kind.history_of(self.plan)
+            .filter(history_change_reason=INITIAL_LOAD)
+            .order_by()
+            .values(history_kind.plan_lookup)
+            .annotate(code=Value(code, output_field=CharField()), count=Count("history_id"))
+            .values("code", "count")
+            for code, history_kind in KINDS.items()
+        ]
+        counts = dict(parts[0].union(*parts[1:], all=True).values_list("code", "count"))
+        return [
+            FieldChange(str(history_kind.label), "", format_count(counts[code]))
+            for code, history_kind in KINDS.items()
+            if counts.get(code)
+        ]
+
+
+class ReviewStepEntry:
+    """A step of the review (submitted, returned, approved, reopened) in the change log."""
+
+    action = "~"
+    kind = HistoryKind(REVIEW, ReviewEvent, gettext_lazy("Review"), "review__plan", (), ())
+    has_object_page = False
+
+    def __init__(self, event: ReviewEvent):
+        self.event = event
+        self.at = event.at
+        self.history_id = event.pk
+
+    @property
+    def subject(self) -> str:
+        review = self.event.review
+        return f"{review.get_table_display()}{f' — {review.locality.name}' if review.locality_id else ''}"
+
+    @property
+    def action_label(self) -> str:
+        return self.event.get_to_state_display()
+
+    @property
+    def user(self) -> str:
+        return person_label(self.event.user)
+
+    @property
+    def reason(self) -> str:
+        return self.event.comment
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        state = str(_("Review state"))
+        return [FieldChange(state, self.event.get_from_state_display(), self.event.get_to_state_display())]
+
+
+def entries(rows, plan: Plan | None = None) -> list:
     """The rows of a change-log page as entries, in the rows' order: two queries per kind on the page."""
     rows = list(rows)
     wanted: dict[str, set[int]] = defaultdict(set)
@@ -305,8 +482,22 @@ def entries(rows) -> list[ChangeEntry]:
         code = row.get("record_kind", FIGURE)
         wanted[code].add(row["history_id"])
         upto[code] = max(upto.get(code, row["history_date"]), row["history_date"])
-    found = {code: entries_by_history_id(KINDS[code], ids, upto[code]) for code, ids in wanted.items()}
-    return [found[row.get("record_kind", FIGURE)][row["history_id"]] for row in rows]
+    found = {code: entries_by_history_id(KINDS[code], ids, upto[code]) for code, ids in wanted.items() if code in KINDS}
+    if wanted.get(REVIEW):
+        events = ReviewEvent.objects.filter(pk__in=wanted[REVIEW]).select_related("review__locality", "user")
+        found[REVIEW] = {event.pk: ReviewStepEntry(event) for event in events}
+    if wanted.get(INITIAL):
+        found[INITIAL] = {
+            row["history_id"]: InitialLoadEntry(plan, row["history_date"], row["history_id"])
+            for row in rows
+            if row.get("record_kind") == INITIAL
+        }
+    result = [found[row.get("record_kind", FIGURE)][row["history_id"]] for row in rows]
+    prefetch_units(
+        [entry.record.history_user for entry in result if isinstance(entry, ChangeEntry)]
+        + [entry.event.user for entry in result if isinstance(entry, ReviewStepEntry)]
+    )
+    return result
 
 
 def change_log_users(plan: Plan) -> list:

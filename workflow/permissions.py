@@ -208,6 +208,25 @@ class Checker:
         """Whether any figure or value of this plan is within the user's scopes (shows the edit buttons)."""
         return self.is_reviewer or self.plan.province_id in self.scopes.unit_provinces
 
+    @cached_property
+    def may_edit_districts(self) -> bool:
+        """Whether some row of the plan's district table is the user's to change: offer its grid only then."""
+        if self.is_reviewer:
+            return True
+        if not self.scopes.localities:
+            return False
+        from plans.models import AppendixRow
+
+        return AppendixRow.objects.filter(
+            Q(locality__in=self.scopes.localities) | Q(locality__parent__in=self.scopes.localities),
+            appendix__plan=self.plan,
+        ).exists()
+
+    @cached_property
+    def may_edit_indicators(self) -> bool:
+        """Whether some indicator of the plan is the user's to change (they lead it): offer its grid only then."""
+        return self.is_reviewer or (bool(self.scopes.agencies) and self._leads_an_indicator())
+
     # --- review transitions -------------------------------------------------------------------------
 
     def can_transition(self, action: Action, table: str, locality: Locality | None = None) -> Decision:

@@ -8,15 +8,17 @@ transaction. An indicator value's wording as written follows its new value here,
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import format_count, format_decimal
+from kernel.numbers import compute_rate, format_count, format_decimal
+from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
@@ -159,6 +161,10 @@ def _outdated(obj, edit: FigureEdit | ValueEdit) -> dict | None:
     That is field → stored value for each `expected` value that differs (an object not stored has none of
     its values), or {} when only the version is newer than the one the caller read.
     """
+    if edit.version is None and edit.expected is None:
+        # The caller did not say what it read (a grid post stripped of its version field): it cannot show that it
+        # started from what is stored, so an existing figure is not overwritten — refused as stale, as a conflict.
+        return {} if obj is not None else None
     stale = {}
     for name, seen in (edit.expected or {}).items():
         stored = getattr(obj, name) if obj is not None else None
@@ -187,7 +193,7 @@ def reason_required_message() -> str:
 
 def _history_reason(reason: str, origin: str) -> str:
     """The history's “why”: the user's reason, followed by where the change came from (an import's file)."""
-    reason = reason.strip()
+    reason = clean_input(reason).strip()
     return f"{reason} ({origin})" if reason and origin else reason or origin
 
 
@@ -202,6 +208,7 @@ def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
         return 0
     model = type(objects[0])
     for obj in objects:
+        clean_model_text(obj)  # bulk writes skip pre_save: the text is made NFC here as every save makes it
         # The version moves on with every save, so an editor who read the older one cannot overwrite it.
         obj.version = (obj.version or 0) + 1 if obj.pk else 1
         obj._change_reason = _history_reason(reason, origin)  # django-simple-history: why, beside who and when
@@ -210,77 +217,47 @@ def _save_all(checker: Checker, objects: list, reason: str, origin: str) -> int:
     changed = [obj for obj in objects if obj.pk is not None]
     if created:
         model.objects.bulk_create(created, batch_size=_BATCH)
-        _insert_history(model, created, "+")
+        model.history.bulk_history_create(created, batch_size=_BATCH)
     if changed:
-        _update_rows(model, changed)
-        _insert_history(model, changed, "~")
+        _update_rows(model, changed, _written_fields(changed))
+        model.history.bulk_history_create(changed, batch_size=_BATCH, update=True)
     return len(objects)
 
 
-_HISTORY_COLUMNS = {"history_date", "history_change_reason", "history_type", "history_user_id"}
-
-
-def _insert_history(model, objects: list, history_type: str) -> None:
-    """The records django-simple-history's bulk_history_create writes — every tracked value, who, when, why, “+”
-    or “~” — inserted as plain rows: one prepared statement on SQLite, one INSERT per batch on PostgreSQL.
-
-    bulk_history_create builds a model instance per record and lets bulk_create cut them into batches of about 60
-    on SQLite (its limit of parameters per statement): half the time of an import's commit.
-    """
-    history = model.history.model
-    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    tracked = [f.attname for f in history.tracked_fields]
-    if {f.attname for f in fields} != set(tracked) | _HISTORY_COLUMNS:  # a history with columns of its own
-        model.history.bulk_history_create(objects, batch_size=_BATCH, update=history_type == "~")
-        return
-    connection = connections[router.db_for_write(history)]
-    now = timezone.now()
-    rows = []
+def _written_fields(objects: list) -> list[str]:
+    """The columns the edits set (the fields given, the rate or wording that follows them, the version): an UPDATE
+    of only those — each column costs bulk_update one CASE over the batch."""
+    names = {"version"}
     for obj in objects:
-        user = getattr(obj, "_history_user", None)
-        values = {name: getattr(obj, name) for name in tracked}
-        values["history_date"] = now
-        values["history_change_reason"] = getattr(obj, "_change_reason", "") or ""
-        values["history_type"] = history_type
-        values["history_user_id"] = user.pk if user is not None else None
-        rows.append([f.get_db_prep_save(values[f.attname], connection) for f in fields])
-    quote = connection.ops.quote_name
-    table, names = quote(history._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {row_placeholder}", rows)
-            return
-        for start in range(0, len(rows), _BATCH):
-            batch = rows[start : start + _BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_placeholder] * len(batch))}",
-                [value for row in batch for value in row],
-            )
+        names |= set(getattr(obj, "_written_fields", ())) or {
+            f.name for f in obj._meta.concrete_fields if not f.primary_key
+        }
+    return sorted(names)
 
 
-def _update_rows(model, objects: list) -> None:
-    """UPDATE every column of each object, as save() does, in one prepared statement run for all of them.
+def _update_rows(model, objects: list, fields: list[str]) -> None:
+    """UPDATE the given columns of each object with Django's own bulk_update, in batches (on PostgreSQL one
+    `UPDATE … FROM (VALUES …)` per batch, below).
 
-    QuerySet.bulk_update writes one CASE per column over the whole batch: slower than the saves it replaces.
+    Django's bulk_update rather than a statement of our own: nothing an auditor must read to trust, and the
+    fields' own conversions. It writes one CASE per column over a batch, whose cost grows with the batch and the
+    number of columns, so only the columns written are updated and batches stay small (`_UPDATE_BATCH`).
     """
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
     if connection.vendor == "postgresql":
-        _update_rows_from_values(connection, model, fields, rows)
+        _update_rows_from_values(connection, model, [model._meta.get_field(name) for name in fields], objects)
         return
-    # SQLite runs a prepared statement per row in-process: as fast as one statement per batch would be.
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    model.objects.bulk_update(objects, fields, batch_size=_UPDATE_BATCH)
 
 
-def _update_rows_from_values(connection, model, fields: list, rows: list) -> None:
-    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per batch of rows, not one statement (a round trip) per row:
-    psycopg2's executemany sends each row on its own, 3,5 s for the 10.000 figures of a commune table."""
+_UPDATE_BATCH = 100
+
+
+def _update_rows_from_values(connection, model, fields: list, objects: list) -> None:
+    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per batch — the one statement the write rules allow beside
+    bulk_update — instead of bulk_update's CASE per column, or a round trip per row (psycopg2's executemany sends
+    each row on its own: 3,5 s for the 10.000 figures of a commune table). The values pass through each field's
+    own conversion (get_db_prep_save), as save() would."""
     quote = connection.ops.quote_name
     pk = model._meta.pk
     columns = [*fields, pk]
@@ -289,6 +266,7 @@ def _update_rows_from_values(connection, model, fields: list, rows: list) -> Non
     assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}" for f in fields)
     table = quote(model._meta.db_table)
     row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] for obj in objects]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
@@ -302,10 +280,26 @@ def _update_rows_from_values(connection, model, fields: list, rows: list) -> Non
 _BATCH = 500
 
 
+def _lock_reviews(checker: Checker, plan: Plan, table: str, edits: list) -> None:  # edits: anything with .locality
+    """Re-read the review state of the parts the edits touch, locking their rows until the transaction ends.
+
+    review_transition locks the same row before it approves, so a save and an approval of the same rows are
+    serialised: a save that started before the approval either commits first, or waits and then meets the lock.
+    """
+    reviews = TableReview.objects.select_for_update(of=("self",)).filter(plan=plan, table=table)
+    if table == Table.DISTRICTS:
+        reviews = reviews.filter(locality__in={edit.locality.pk for edit in edits})
+    locked = {(review.table, review.locality_id): review for review in reviews.select_related("changed_by")}
+    checker._reviews = {**checker._reviews, **locked}
+
+
 def _write(apply, *, user, plan: Plan, edits: list, reason: str, origin: str, checker, dry_run: bool) -> EditResult:
     checker = checker or Checker(user, plan)
     try:
         with transaction.atomic():
+            if edits:
+                table = Table.DISTRICTS if isinstance(edits[0], FigureEdit) else Table.INDICATORS
+                _lock_reviews(checker, plan, table, edits)
             result = apply(checker, plan, edits, reason, origin)
             if not result.ok or dry_run:
                 raise EditRefused(result)
@@ -375,6 +369,7 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         if figure is None:
             figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
+            figure._edit, figure._edit_created = edit, True
         changed = [name for name, value in edit.values.items() if getattr(figure, name) != value]
         if not changed and figure.pk:
             continue
@@ -383,6 +378,11 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         for name, value in edit.values.items():
             setattr(figure, name, value)
+        rate_problem = _derive_rate(figure, edit, changed)
+        if rate_problem:
+            result.add_error(edit.key, rate_problem, "published_rate")
+            continue
+        figure._written_fields = [*edit.values, "published_rate"]
         figure.plan = plan  # clean() reads the plan's period: not one query per figure
         try:
             # The check constraints restate clean()'s rules (same messages) and the database enforces them at the
@@ -396,8 +396,87 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         to_save.append(figure)
     if result.ok:
-        result.changed = _save_all(checker, to_save, reason, origin)
+        _save_or_conflict(checker, to_save, reason, origin, result, _figure_created_meanwhile)
     return result
+
+
+def _save_or_conflict(checker: Checker, to_save: list, reason: str, origin: str, result: EditResult, meanwhile):
+    """Save, or — when another transaction created one of the new rows first (the one-figure constraint) — report
+    the winner's values as conflicts of the new rows, never a server error. The savepoint keeps the transaction
+    usable after the database's refusal."""
+    try:
+        with transaction.atomic():
+            result.changed = _save_all(checker, to_save, reason, origin)
+    except IntegrityError:
+        result.changed = 0
+        for obj in to_save:
+            if getattr(obj, "_edit", None) is not None and obj._edit_created:
+                conflict = meanwhile(obj)
+                if conflict is not None:
+                    result.conflicts.append(conflict)
+        if not result.conflicts:
+            raise
+
+
+def _figure_created_meanwhile(figure: HouseholdFigure) -> Conflict | None:
+    stored = HouseholdFigure.objects.filter(
+        plan_id=figure.plan_id, locality_id=figure.locality_id, year=figure.year, kind=figure.kind
+    ).first()
+    if stored is None:
+        return None
+    edit = figure._edit
+    label = f"{edit.locality.name} {edit.year}"
+    return _conflict(edit, stored, label, _figure_values(stored, edit.values), {})
+
+
+def _value_created_meanwhile(value: IndicatorValue) -> Conflict | None:
+    stored = IndicatorValue.objects.filter(
+        plan_indicator_id=value.plan_indicator_id, year=value.year, kind=value.kind
+    ).first()
+    if stored is None:
+        return None
+    edit = value._edit
+    label = f"{edit.plan_indicator.text[:60]} {edit.year}"
+    return _conflict(edit, stored, label, {str(_("value")): _display(stored.value)}, {})
+
+
+# A published rate may differ from the one computed from its counts by one in the last place (a document that
+# truncates instead of rounding); more than that is a typing mistake. The one tolerance of every channel.
+RATE_TOLERANCE = Decimal("0.01")
+COUNTS_OF_RATE = ("households", "poor_households")
+
+
+def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) -> str:
+    """The one rule for a figure's rate, whatever the channel (grid, import, admin, a future API).
+
+    Counts changed without a new rate: the rate follows them (recomputed, two decimals, half-up), as the grid has
+    always shown it. A rate given or counts changed: the rate must agree with the counts within RATE_TOLERANCE, else
+    the message says what the counts give. Without both counts (a table that publishes no household totals) the
+    rate is kept as given. A figure whose stored rate and counts were published disagreeing and are not touched is
+    left as published (the data-quality page reports it)."""
+    counts_changed = any(name in changed for name in COUNTS_OF_RATE)
+    # A rate "given" is one the person changed: forms that post every field (the admin) send the stored one too.
+    rate_given = "published_rate" in changed
+    computed = compute_rate(figure.poor_households, figure.households)
+    if computed is None or not (Decimal(0) <= computed <= Decimal(100)):
+        return ""  # no household total, or an impossible count: the counts' own check speaks
+    if counts_changed and not rate_given:
+        figure.published_rate = computed
+        return ""
+    rate = figure.published_rate
+    if rate is None or not (counts_changed or "published_rate" in changed):
+        return ""
+    if abs(rate - computed) > RATE_TOLERANCE:
+        return _(
+            "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
+            "%(computed)s%%."
+        ) % {
+            "rate": format_decimal(rate, 2),
+            "poor": format_count(figure.poor_households),
+            "households": format_count(figure.households),
+            "computed": format_decimal(computed, 2),
+        }
+    return ""
 
 
 def save_indicator_values(
@@ -446,6 +525,7 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
             continue
         if value is None:
             value = IndicatorValue(plan_indicator=edit.plan_indicator, year=edit.year, kind=edit.kind)
+            value._edit, value._edit_created = edit, True
         if value.pk and all(getattr(value, name) == given for name, given in edit.values.items()):
             continue
         if _needs_reason(checker, Table.INDICATORS, None, reason):
@@ -456,6 +536,7 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
             value.value_as_written = value.rewritten_as_written(new)
         for name, given in edit.values.items():
             setattr(value, name, given)
+        value._written_fields = [*edit.values, "value_as_written"]
         try:
             value.full_clean()
         except ValidationError as error:
@@ -463,8 +544,51 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
             continue
         to_save.append(value)
     if result.ok:
-        result.changed = _save_all(checker, to_save, reason, origin)
+        _save_or_conflict(checker, to_save, reason, origin, result, _value_created_meanwhile)
     return result
+
+
+# --- deletions -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Where:
+    locality: Locality
+
+
+def _delete(checker: Checker, obj, decision: Decision, table: str, locality_id, reason: str, dry_run: bool) -> None:
+    _require(decision, "delete")
+    if not checker.is_reviewer:
+        raise EditForbidden(_("Only the province's reviewers delete figures and values."), key="delete")
+    if _needs_reason(checker, table, locality_id, reason):
+        raise ValidationError(reason_required_message())
+    if dry_run:
+        return
+    obj._change_reason = reason.strip()  # django-simple-history: the deletion's record says why …
+    obj._history_user = checker.history_user  # … and who, as for every other change
+    obj.delete()
+
+
+@transaction.atomic
+def figure_delete(*, user, figure: HouseholdFigure, reason: str = "", dry_run: bool = False) -> None:
+    """Delete a figure as every write is done: scope, review lock, reason once reopened, history (who and why).
+
+    Reviewers only. EditForbidden (a PermissionDenied) or ValidationError (a missing reason) otherwise; `dry_run`
+    asks the same questions and deletes nothing."""
+    checker = Checker(user, figure.plan)
+    _lock_reviews(checker, figure.plan, Table.DISTRICTS, [_Where(figure.locality)])
+    decision = checker.can_edit_figure(figure.locality)
+    _delete(checker, figure, decision, Table.DISTRICTS, figure.locality_id, reason, dry_run)
+
+
+@transaction.atomic
+def indicator_value_delete(*, user, value: IndicatorValue, reason: str = "", dry_run: bool = False) -> None:
+    """As figure_delete, for an indicator value."""
+    plan = value.plan_indicator.plan
+    checker = Checker(user, plan)
+    _lock_reviews(checker, plan, Table.INDICATORS, [])
+    decision = checker.can_edit_indicator(value.plan_indicator)
+    _delete(checker, value, decision, Table.INDICATORS, None, reason, dry_run)
 
 
 # --- review ---------------------------------------------------------------------------------------------
@@ -496,6 +620,7 @@ def review_transition(
     checker = Checker(user, plan)
     checker._reviews = {**checker._reviews, (review.table, review.locality_id): review}
     require(checker.can_transition(action, table, locality))
+    comment = clean_input(comment)
     if "\x00" in comment:  # PostgreSQL cannot store it in a text column: refused, not a server error
         raise ValidationError({"comment": _("The comment holds a character that cannot be stored; type it again.")})
     if action in (Action.RETURN, Action.REOPEN) and not comment.strip():

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: only the site's own scripts and styles run (kernel.csp).
+    "kernel.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user chose English; see the middleware for why not LocaleMiddleware.
     "kernel.middleware.VietnameseFirstLocaleMiddleware",
@@ -182,8 +184,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Log-in throttling (accounts.login_throttle): failures per user name and address, and for how long.
 LOGIN_THROTTLE_FAILURES = 5
+LOGIN_THROTTLE_ADDRESS_FAILURES = 30  # failures from one address, whatever the user names
 LOGIN_THROTTLE_WINDOW = 15 * 60
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses, e.g. "127.0.0.1"): the client's
+# address is taken from that header only for requests that come from one of them (docs/deploy.md).
+TRUSTED_PROXIES = [part.strip() for part in os.environ.get("TRUSTED_PROXIES", "").split(",") if part.strip()]
 
 # Uploads: the largest request body is checked by spreadsheets.middleware before it is read (the limit is the
 # workbook import's, spreadsheets.files); form fields other than files stay within Django's default,

@@ -10,7 +10,7 @@ Optional:
   SECURE_HSTS_SECONDS      default one year; set 0 for a first deployment you may still move off HTTPS
   SECURE_HSTS_PRELOAD      default true; false before the domain is sure to stay on HTTPS
   SECURE_SSL_REDIRECT      default true (the proxy should redirect already)
-  TRUST_X_FORWARDED_FOR    true when the proxy sets X-Forwarded-For (the log-in throttle counts per client)
+  TRUSTED_PROXIES          the reverse proxy's address(es), e.g. 127.0.0.1: X-Forwarded-For is read from it only
   LOG_LEVEL                default INFO
   CACHE_URL                redis://host:6379/1 or memcached://host:11211: rendered pages shared by every
                            application host (default: each process's memory; docs/performance.md)

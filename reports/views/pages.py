@@ -55,6 +55,7 @@ def plan_detail(request, slug):
         ],
         "finding_count": len(check_plan(plan, tables)),
         "can_edit": Checker(request.user, plan).may_edit_anything,
+        "checker": Checker(request.user, plan),  # which editing screens to offer: only those the user may use
         "rate_charts": [_rate_bar_chart(table) for table in tables.household.values()],
         **_plan_lineage(plan),
     }
@@ -238,7 +239,7 @@ def district_table(request, slug):
         "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
         "rate_chart": _rate_bar_chart(shown),
         "trajectory_charts": _trajectory_charts(shown),
-        "can_edit": Checker(request.user, plan).may_edit_anything,
+        "can_edit": Checker(request.user, plan).may_edit_districts,
         "can_edit_plan": bool(Checker(request.user, plan).can_edit_document()),
         "derived": HouseholdFigure.objects.filter(plan=plan, is_derived=True)
         .select_related("locality")
@@ -343,7 +344,7 @@ def indicator_table(request, slug):
         "plan": plan,
         "indicator_table": plan_tables.indicator_table(plan),
         "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
-        "can_edit": Checker(request.user, plan).may_edit_anything,
+        "can_edit": Checker(request.user, plan).may_edit_indicators,
     }
     return render(request, "reports/indicators.html", context)
 

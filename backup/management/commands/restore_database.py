@@ -21,4 +21,4 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled: nothing was changed.")
         restore(backup, database)
-        self.stdout.write(f"Restored {name} from {backup}.")
+        self.stdout.write(f"Restored {name} from {backup}. Every session was ended: everyone logs in again.")

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from kernel.commands import TranslatedCommand
 from plans.models import Appendix, Plan
+from spreadsheets.changes import override_refusal
 from spreadsheets.importing import ImportRefused, apply_changes, read_workbook
 
 
@@ -32,8 +33,14 @@ class Command(TranslatedCommand):
             default="",
             help="Why the figures change; kept in the history. Required for a table approved and then reopened.",
         )
+        parser.add_argument(
+            "--override-conflicts",
+            action="store_true",
+            help="Save the workbook's figures even where the stored figure was changed by someone else after the "
+            "workbook was exported. A reviewer only (--user), with --reason; the history names the overridden figures.",
+        )
 
-    def handle(self, *args, slug, file, code, dry_run, username, reason, **options):
+    def handle(self, *args, slug, file, code, dry_run, username, reason, override_conflicts=False, **options):
         file = Path(file)  # call_command passes keyword options through without their type
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
@@ -81,11 +88,41 @@ class Command(TranslatedCommand):
         for change in result.changes:
             where = {"sheet": change.sheet, "row": change.row, "change": change}
             self.stdout.write("  " + _("%(sheet)s, row %(row)s: %(change)s") % where)
+        if result.conflicts:
+            count = len(result.conflicts)
+            self.stderr.write(
+                ngettext(
+                    "%(count)d figure was changed by someone else after this workbook was exported:",
+                    "%(count)d figures were changed by someone else after this workbook was exported:",
+                    count,
+                )
+                % {"count": count}
+            )
+            for conflict in result.conflicts:
+                self.stderr.write(f"  {conflict}")
+            if not override_conflicts:
+                raise CommandError(
+                    _(
+                        "%(file)s was refused: it would undo changes made since it was exported; nothing was written. "
+                        "Export the appendix again, or (a reviewer, with --reason) use --override-conflicts."
+                    )
+                    % {"file": file.name}
+                )
+            refusal = override_refusal(plan, user, reason)
+            if refusal:
+                raise CommandError(_("%(refusal)s Nothing was written.") % {"refusal": refusal})
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
             return
         try:
-            count = apply_changes(plan, result.changes, user=user, reason=reason, source=file.name)
+            count = apply_changes(
+                plan,
+                result.changes,
+                user=user,
+                reason=reason,
+                source=file.name,
+                overridden=result.conflicts if override_conflicts else None,
+            )
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))

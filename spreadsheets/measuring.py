@@ -1,0 +1,229 @@
+"""A workbook measured by what it holds, not by what it declares — before openpyxl builds anything from it.
+
+openpyxl trusts a sheet's declared dimension (its read-only mode stops at it, so 25.000 rows under a dimension of
+ten passed a row count) and its normal mode builds one object per cell present and per cell of every merged
+range (a merge over a whole column is millions of objects). So the worksheets' XML is streamed here, straight
+from the zip, and the rows, cells, columns and merged areas actually present are counted against hard caps; the
+first cap exceeded stops the count and refuses the file. Reading 50 MB of XML is never needed to refuse it: every
+cap is reached after a few hundred thousand elements, well under a second.
+"""
+
+import posixpath
+import re
+import zipfile
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
+
+from django.utils.translation import gettext as _
+
+from kernel.numbers import format_count
+
+from .problems import ImportRefused, Problem
+
+MAX_FILLED_ROWS = 20_000 + 50  # data rows (files.MAX_ROWS) and the title lines, note and header above them
+MAX_ROW_ELEMENTS = 50_000  # rows present at all, filled or carrying only formatting (each is an object)
+MAX_CELLS = 400_000  # cells present, filled or only formatted: an appendix of 20.000 rows × 20 columns
+MAX_COLUMN = 200  # an appendix is far narrower; a filled cell beyond this is no appendix
+MAX_MERGED_CELLS = 100_000  # cells covered by merged ranges (openpyxl makes an object of each)
+_SMALL_PART = 2 * 1024 * 1024  # workbook.xml and its relationships are a few kilobytes
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REFERENCE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
+def _refuse(message: str, sheet: str = "") -> ImportRefused:
+    return ImportRefused([Problem(message, sheet=sheet)])
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _parse_reference(reference: str) -> tuple[int, int] | None:
+    match = _REFERENCE.match(reference or "")
+    return (_column_number(match.group(1)), int(match.group(2))) if match else None
+
+
+def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as part:
+        data = part.read(_SMALL_PART + 1)
+    if len(data) > _SMALL_PART:
+        raise _refuse(_("The workbook's list of sheets is far larger than any workbook's: nothing was read."))
+    return data
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every worksheet the workbook lists, plus any member under xl/worksheets/."""
+    from xml.etree.ElementTree import fromstring
+
+    names = set(archive.namelist())
+    parts: dict[str, str] = {}
+    try:
+        workbook = fromstring(_read_small(archive, "xl/workbook.xml"))
+        targets = {}
+        if "xl/_rels/workbook.xml.rels" in names:
+            relationships = fromstring(_read_small(archive, "xl/_rels/workbook.xml.rels"))
+            for rel in relationships.iter(f"{_PACKAGE_REL}Relationship"):
+                target = rel.get("Target", "")
+                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                targets[rel.get("Id")] = member
+        for sheet in workbook.iter(f"{_MAIN}sheet"):
+            member = targets.get(sheet.get(f"{_REL}id"))
+            if member in names:
+                parts[member] = sheet.get("name", "")
+    except ParseError as error:
+        raise _refuse(
+            _(
+                "The file is damaged and cannot be opened as a workbook (%(detail)s). Export it again and redo the "
+                "changes."
+            )
+            % {"detail": str(error)[:200]}
+        ) from error
+    for member in names:
+        if member.startswith("xl/worksheets/") and member.endswith(".xml") and member not in parts:
+            parts[member] = posixpath.basename(member)
+    return sorted(((name, member) for member, name in parts.items()), key=lambda item: item[1])
+
+
+class _Count:
+    def __init__(self):
+        self.cells = 0
+
+
+def measure_workbook(archive: zipfile.ZipFile) -> None:
+    """Refuse (ImportRefused) a workbook whose sheets hold more than any appendix: rows, cells, columns, merges."""
+    count = _Count()
+    for name, member in worksheet_parts(archive):
+        _measure_sheet(archive, member, name, count)
+
+
+def _too_many_rows(sheet: str) -> ImportRefused:
+    return _refuse(
+        _("Sheet “%(sheet)s” has more than %(limit)s rows: nothing was read.")
+        % {"sheet": sheet, "limit": format_count(MAX_FILLED_ROWS - 50)}
+    )
+
+
+class _SheetCounter:
+    """expat callbacks counting one worksheet: no tree is built, so a million elements cost about a second."""
+
+    def __init__(self, sheet: str, count: _Count):
+        self.sheet = sheet
+        self.count = count
+        self.filled_rows = self.row_elements = self.merged = 0
+        self.row_filled = self.in_cell = self.cell_filled = False
+        self.in_value = False
+        self.cell_column = 0
+        self.cell_reference = ""
+
+    def start(self, tag: str, attributes: dict) -> None:
+        name = tag.rpartition(" ")[2]
+        if name == "c":
+            self.count.cells += 1
+            if self.count.cells > MAX_CELLS:
+                raise _too_many_cells(self.sheet)
+            self.in_cell, self.cell_filled = True, False
+            self.cell_reference = attributes.get("r", "")  # parsed only for a filled cell (most are)
+        elif name == "row":
+            self.row_elements += 1
+            self.row_filled = False
+            if self.row_elements > MAX_ROW_ELEMENTS:
+                raise _too_many_rows(self.sheet)
+        elif name == "f" and self.in_cell:
+            self.cell_filled = True
+        elif name in ("v", "t") and self.in_cell:
+            self.in_value = True
+        elif name == "mergeCell":
+            self.merged += _merged_area(attributes.get("ref", ""))
+            if self.merged > MAX_MERGED_CELLS:
+                raise _refuse(
+                    _("The sheet merges more cells than any appendix (%(ref)s): nothing was read.")
+                    % {"ref": attributes.get("ref", "")[:30]},
+                    self.sheet,
+                )
+
+    def text(self, data: str) -> None:
+        if self.in_value and data.strip():
+            self.cell_filled = True
+
+    def end(self, tag: str) -> None:
+        name = tag.rpartition(" ")[2]
+        if name in ("v", "t"):
+            self.in_value = False
+        elif name == "c":
+            self.in_cell = False
+            if self.cell_filled:
+                self.row_filled = True
+                position = _parse_reference(self.cell_reference)
+                self.cell_column = position[0] if position else 0
+                if self.cell_column > MAX_COLUMN:
+                    raise _refuse(
+                        _(
+                            "The sheet holds figures far to the right of any appendix (column %(column)s): nothing "
+                            "was read."
+                        )
+                        % {"column": format_count(self.cell_column)},
+                        self.sheet,
+                    )
+        elif name == "row" and self.row_filled:
+            self.filled_rows += 1
+            if self.filled_rows > MAX_FILLED_ROWS:
+                raise _too_many_rows(self.sheet)
+
+
+def _too_many_cells(sheet: str) -> ImportRefused:
+    return _refuse(
+        _("The workbook holds more than %(limit)s cells, far more than any appendix: nothing was read.")
+        % {"limit": format_count(MAX_CELLS)},
+        sheet,
+    )
+
+
+def _quick_count(archive: zipfile.ZipFile, member: str, sheet: str, count: _Count) -> None:
+    """A first pass at the speed of decompression: the cell and row tags as Excel and openpyxl write them.
+
+    It refuses the grossly oversized sheet in a fraction of the parser's time; the parser's count below stays the
+    rule (it also sees tags written with a namespace prefix, and which cells and rows hold something)."""
+    cells = rows = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(256 * 1024):
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+            rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+            if count.cells + cells > MAX_CELLS:
+                raise _too_many_cells(sheet)
+            if rows > MAX_ROW_ELEMENTS:
+                raise _too_many_rows(sheet)
+
+
+def _measure_sheet(archive: zipfile.ZipFile, member: str, sheet: str, count: _Count) -> None:
+    _quick_count(archive, member, sheet, count)
+    counter = _SheetCounter(sheet, count)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = counter.start
+    parser.EndElementHandler = counter.end
+    parser.CharacterDataHandler = counter.text
+    parser.buffer_text = True
+    try:
+        with archive.open(member) as stream:
+            parser.ParseFile(stream)
+    except expat.ExpatError as error:
+        raise _refuse(
+            _(
+                "The file is damaged and cannot be opened as a workbook (%(detail)s). Export it again and redo the "
+                "changes."
+            )
+            % {"detail": str(error)[:200]},
+            sheet,
+        ) from error
+
+
+def _merged_area(reference: str) -> int:
+    first, _sep, last = reference.partition(":")
+    start, end = _parse_reference(first), _parse_reference(last or first)
+    if start is None or end is None:
+        return 0
+    return (abs(end[0] - start[0]) + 1) * (abs(end[1] - start[1]) + 1)
