@@ -8,6 +8,7 @@ transaction. An indicator value's wording as written follows its new value here,
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connections, router, transaction
@@ -16,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import format_count, format_decimal
+from kernel.numbers import format_count, format_decimal, rate_places
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
 
@@ -285,6 +286,15 @@ def _figure_values(figure: HouseholdFigure | None, names) -> dict:
     }
 
 
+def _with_rate_places(values: dict) -> dict:
+    """The edit's values with the decimals its rate was written with (“1,2” → 1, “2,27” → 2): the figure is shown
+    back as typed, in the pages, the workbook and the downloads. A rate cleared clears its places."""
+    if "published_rate" not in values or "published_rate_places" in values:
+        return values
+    rate = values["published_rate"]
+    return {**values, "published_rate_places": None if rate is None else rate_places(Decimal(rate))}
+
+
 def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], reason: str, origin: str) -> EditResult:
     result = EditResult()
     existing = {
@@ -304,13 +314,14 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         if figure is None:
             figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
-        changed = [name for name, value in edit.values.items() if getattr(figure, name) != value]
+        values = _with_rate_places(edit.values)
+        changed = [name for name, value in values.items() if getattr(figure, name) != value]
         if not changed and figure.pk:
             continue
         if _needs_reason(checker, Table.DISTRICTS, edit.locality.pk, reason):
             result.add_error(edit.key, reason_required_message())
             continue
-        for name, value in edit.values.items():
+        for name, value in values.items():
             setattr(figure, name, value)
         figure.plan = plan  # clean() reads the plan's period: not one query per figure
         try:

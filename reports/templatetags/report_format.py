@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_measure
+from kernel.numbers import format_count, format_decimal, format_measure, format_rate
 from reports.tables import format_cell
 
 register = template.Library()
@@ -28,8 +28,8 @@ def count(value):
 
 @register.filter
 def rate(value):
-    """2.27 → 2,27"""
-    return format_decimal(value)
+    """2.27 → 2,27; a rate the document printed with one decimal as printed: 1,2."""
+    return format_rate(value)
 
 
 @register.filter
