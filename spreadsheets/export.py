@@ -169,8 +169,11 @@ def _set_height(ws: Worksheet, row: int, lines: float, size: int = TABLE_SIZE) -
 
 def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
     columns = layout.columns
-    last_letter = get_column_letter(len(columns))
-    total_width = sum(column.width for column in columns)
+    # The title lines span the first printed page's columns: across the whole of a table printed on several pages
+    # side by side, their centred text would fall across the page break.
+    first_page = [*layout.leading, *column_pages(layout)[0]]
+    last_letter = get_column_letter(len(first_page))
+    total_width = sum(column.width for column in first_page)
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
 
@@ -370,9 +373,10 @@ def column_pages(layout: SheetLayout) -> list[list[SheetColumn]]:
 
 
 def _page_footer(ws: Worksheet, name: str) -> None:
-    """“Phụ lục 01 – 1/2” at the foot of each page; every sheet numbers its own pages from 1, so that the workbook
-    printed whole does not number the data check on from the appendices."""
-    ws.oddFooter.center.text = f"{name} – &P/&N"
+    """“Phụ lục 01 – trang 2” at the foot of each page; every sheet numbers its own pages from 1, so that the workbook
+    printed whole does not number the data check on from the appendices. No “of N”: LibreOffice counts N over the
+    whole workbook (“1/7” on a sheet of three pages)."""
+    ws.oddFooter.center.text = _("%(sheet)s – page %(page)s") % {"sheet": name, "page": "&P"}
     ws.oddFooter.center.font = FONT_NAME
     ws.page_setup.firstPageNumber = 1
     ws.page_setup.useFirstPageNumber = True
