@@ -108,3 +108,16 @@ WIDE_TABLE_COLUMNS = 6
 def is_wide(columns):
     """Whether a table of these data columns needs a landscape page to print whole."""
     return len(columns or ()) > WIDE_TABLE_COLUMNS
+
+
+@register.filter
+def own_wording(value):
+    """The document's own wording of an indicator value where it says more than the value shown (“không còn hộ
+    nghèo” for 0, “giảm từ 3% trở lên”), written under it; "" where it only adds a % sign or a capital letter."""
+    if value is None or not value.value_as_written:
+        return ""
+
+    def plain(text: str) -> str:
+        return "".join(str(text).replace("%", "").split()).casefold()
+
+    return "" if plain(value.value_as_written) == plain(qualified(value)) else value.value_as_written
