@@ -2,8 +2,11 @@
 
 A sheet reads like the printed appendix — title lines, the attachment note, the multi-row header
 with its merged year groups, STT and label columns, the total row in bold — and prints like it:
-A4 landscape, fitted to the page width, the header repeated on every page. Figures are numbers
-with number formats (never text), so the reader's Excel shows 7.540 and 2,27 in their own locale.
+A4 landscape, fitted to the page width where that keeps the type at 8 pt or more (else whole years per
+page at full size, STT and the name repeated), the header repeated on every page, each sheet numbering its
+own pages, the data-check sheets after all appendices. Figures are numbers with number formats (never text),
+so the reader's Excel shows 7.540 and 2,27 in their own locale — a rate with the decimals the document
+printed it with (1,2).
 """
 
 import math

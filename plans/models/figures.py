@@ -58,10 +58,13 @@ class HouseholdFigure(models.Model):
     )
     # The decimals the document printed the rate with (Hưng Yên prints "1,2" where others print "1,20"): pages,
     # workbooks and downloads show it back that way; every computation uses the value. Blank: two, the default.
+    # Not typed by anyone (so not in forms, nor a change of its own in the change log): the seed loader and the
+    # write service take it from the rate as written.
     published_rate_places = models.PositiveSmallIntegerField(
         _("decimals of the published rate"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_("How many decimals the document prints the rate with (0–2); blank for two."),
     )
     planned_reduction = CountField(
