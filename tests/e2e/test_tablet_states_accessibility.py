@@ -168,6 +168,16 @@ def test_the_officials_states_have_no_accessibility_violation_in_either_language
         check_here(page, screenshot, language, "figure-history")
         page.goto(f"{live_server.url}/plans/{HY}/history/?locality={PHU_CU}")
         check_here(page, screenshot, language, "history-filtered")
+        # The password change form, and refusing a wrong old password.
+        page.goto(f"{live_server.url}/accounts/password/")
+        check_here(page, screenshot, language, "password-change")
+        page.locator("input[name=old_password]").fill("sai-mat-khau")
+        page.locator("input[name=new_password1]").fill("mot-mat-khau-moi-2025")
+        page.locator("input[name=new_password2]").fill("mot-mat-khau-moi-2025")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("main ul.errorlist").first.is_visible()  # the wrong old password, refused
+        check_here(page, screenshot, language, "password-change-refused")
 
         # The reviewer: the review screen with a part waiting (approve and return side by side), the indicator
         # grid in conflict.
