@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from indicators.models import IndicatorValue
 from plans.models import HouseholdFigure
-from workflow.models import Table
+from workflow.models import Role, Table
 from workflow.permissions import Action
 from workflow.services import FigureEdit, review_transition, save_figures
 
-from .factories import DutyFactory, ProgramProjectFactory
+from .factories import DutyFactory, ProgramProjectFactory, make_indicator_plan, make_role_user
 from .helpers_a_html import parse
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,14 @@ def test_a_led_project_badge_has_the_projects_name_written_beside_it(client, sma
         assert badge.text == "chủ trì THU-DA1"
         assert explanation.text == "(Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng)"
         assert "title" not in badge.attrs
+
+
+def test_the_indicator_grid_and_results_write_a_values_own_wording_beside_it_not_in_a_tooltip(client):
+    plan = make_indicator_plan(slug="thu-cach-viet", dimensions=1, indicators_per_dimension=1)
+    target = IndicatorValue.objects.filter(plan_indicator__plan=plan, kind="target").order_by("year").first()
+    IndicatorValue.objects.filter(pk=target.pk).update(value_as_written="giảm từ 3% trở lên")
+    client.force_login(make_role_user(Role.REVIEWER, province=plan.province))
+    for url in (reverse("editing:indicators_edit", args=[plan.slug]), reverse("reports:results", args=[plan.slug])):
+        page = parse(client.get(url).content.decode())
+        assert any("giảm từ 3% trở lên" in span.text for span in page.find_all("span", class_="explain")), url
+        assert not [cell for cell in page.find_all("td") if "title" in cell.attrs], url
