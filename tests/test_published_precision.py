@@ -216,3 +216,64 @@ def test_a_plan_made_here_keeps_two_decimals_where_nothing_was_recorded(client):
     plan = make_household_plan(slug="tinh-hai-so")
     html = client.get(reverse("reports:districts", args=[plan.slug]), {"year": 2021}).content.decode()
     assert district_row(html, "Huyện Số 1")[-1] == "5,00"
+
+
+def test_the_history_of_a_figure_shows_its_rate_as_printed(admin_client):
+    kim_dong = HouseholdFigure.objects.get(plan__slug=HY, locality__slug="hung-yen-kim-dong", year=2023, kind="target")
+    url = reverse("review:object_history", args=[HY, "figure", kim_dong.pk])
+    text = parse(admin_client.get(url).content.decode()).find("main").text
+    assert "1,2" in text and "1,20" not in text
+
+
+# --- a form that shows a rate without its final zeros does not rewrite how it was printed ---------------------
+
+
+def admin_figure_data(figure, **values) -> dict:
+    data = {
+        "plan": figure.plan_id,
+        "locality": figure.locality_id,
+        "year": figure.year,
+        "kind": figure.kind,
+        "standard": figure.standard,
+        "households": figure.households,
+        "poor_households": figure.poor_households,
+        "near_poor_households": "",
+        "published_rate": "",
+        "planned_reduction": "",
+        "note": "changed in the admin",
+    }
+    return {**data, **values}
+
+
+def test_the_admin_shows_the_rate_as_printed_and_a_save_of_another_field_keeps_its_decimals(admin_client, small_plan):
+    figure = first_district_figure(small_plan)  # 5,00 %: printed with two decimals
+    figure.published_rate_places = 2
+    HouseholdFigure.objects.filter(pk=figure.pk).update(published_rate_places=2)
+    url = reverse("admin:plans_householdfigure_change", args=[figure.pk])
+    shown = admin_client.get(url).context["adminform"].form["published_rate"].value()
+    assert shown == "5,00"
+    # A browser sending back what it was shown, or a number field's "5": the value is the same, the places stay.
+    for typed in ("5,00", "5"):
+        response = admin_client.post(url, admin_figure_data(figure, published_rate=typed))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        figure.refresh_from_db()
+        assert figure.published_rate_places == 2 and format_rate(figure.published_rate_as_printed) == "5,00"
+
+
+def test_a_changed_rate_takes_the_decimals_it_was_typed_with(vietnamese):
+    plan, district = typed_rate_plan()
+    HouseholdFigure.objects.create(
+        plan=plan,
+        locality=district,
+        year=2023,
+        kind="result",
+        poor_households=300,
+        published_rate=Decimal("1.20"),
+        published_rate_places=2,
+    )
+    same = FigureEdit(key="k", locality=district, year=2023, kind="result", values={"published_rate": Decimal("1.2")})
+    assert save_figures(user=None, plan=plan, edits=[same]).ok
+    assert HouseholdFigure.objects.get(plan=plan, locality=district).published_rate_places == 2  # unchanged value
+    new = FigureEdit(key="k", locality=district, year=2023, kind="result", values={"published_rate": Decimal("1.3")})
+    assert save_figures(user=None, plan=plan, edits=[new]).ok
+    assert HouseholdFigure.objects.get(plan=plan, locality=district).published_rate_places == 1

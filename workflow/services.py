@@ -286,12 +286,18 @@ def _figure_values(figure: HouseholdFigure | None, names) -> dict:
     }
 
 
-def _with_rate_places(values: dict) -> dict:
+def _with_rate_places(values: dict, figure: HouseholdFigure) -> dict:
     """The edit's values with the decimals its rate was written with (“1,2” → 1, “2,27” → 2): the figure is shown
-    back as typed, in the pages, the workbook and the downloads. A rate cleared clears its places."""
+    back as typed, in the pages, the workbook and the downloads. A rate cleared clears its places.
+
+    A rate equal to the stored one keeps the stored places: a form that shows 1,20 as “1,2” (the admin's number
+    field drops final zeros) or a rate recomputed from unchanged counts must not rewrite how the document printed
+    it when the person changed something else."""
     if "published_rate" not in values or "published_rate_places" in values:
         return values
     rate = values["published_rate"]
+    if rate is not None and figure.pk and figure.published_rate is not None and Decimal(rate) == figure.published_rate:
+        return values
     return {**values, "published_rate_places": None if rate is None else rate_places(Decimal(rate))}
 
 
@@ -314,7 +320,7 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
             continue
         if figure is None:
             figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
-        values = _with_rate_places(edit.values)
+        values = _with_rate_places(edit.values, figure)
         changed = [name for name, value in values.items() if getattr(figure, name) != value]
         if not changed and figure.pk:
             continue
