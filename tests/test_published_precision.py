@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from analysis.quality import check_plan
 from kernel.numbers import format_rate, plain_rate
 from plans.models import HouseholdFigure, Plan
+from spreadsheets.importing import apply_changes
 from spreadsheets.sheets import _as_formatted
 from workflow.models import Role
 from workflow.services import FigureEdit, save_figures
@@ -27,7 +28,7 @@ from .factories import (
     make_role_user,
 )
 from .helpers_a_html import parse
-from .workbook_factory import HY, cell, export, open_workbook
+from .workbook_factory import HY, TTH, cell, export, open_workbook, read, to_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +278,19 @@ def test_a_changed_rate_takes_the_decimals_it_was_typed_with(vietnamese):
     new = FigureEdit(key="k", locality=district, year=2023, kind="result", values={"published_rate": Decimal("1.3")})
     assert save_figures(user=None, plan=plan, edits=[new]).ok
     assert HouseholdFigure.objects.get(plan=plan, locality=district).published_rate_places == 1
+
+
+@pytest.mark.parametrize(("typed", "places", "shown"), [("1,5", 1, "1,5"), (1.5, 2, "1,50")])
+def test_an_imported_rate_keeps_the_decimals_it_was_typed_with(typed, places, shown, vietnamese):
+    """Thừa Thiên Huế publishes rates without household totals: Quảng Điền's 2024 rate (1,56) typed as the text
+    "1,5", or as the number 1.5 in a cell formatted with two decimals as the export writes it."""
+    workbook = open_workbook(export(TTH))
+    cell(workbook["Phụ lục"], "Huyện Quảng Điền", "Tỷ lệ năm 2024 (Phân đầu)").value = typed
+    result = read(to_bytes(workbook), TTH)
+    assert result.ok, [str(problem) for problem in result.errors]
+    assert apply_changes(Plan.objects.get(slug=TTH), result.changes) == 1
+    figure = HouseholdFigure.objects.get(
+        plan__slug=TTH, locality__slug="thua-thien-hue-quang-dien", year=2024, kind="target"
+    )
+    assert figure.published_rate == Decimal("1.5") and figure.published_rate_places == places
+    assert format_rate(figure.published_rate_as_printed) == shown
