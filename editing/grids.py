@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, ValueKind
-from kernel.numbers import compute_rate
+from kernel.numbers import compute_rate, format_rate
 from localities.models import Locality
 from plan_tables.household import FIGURE_ATTRIBUTES, Column, HouseholdTable, Row
 from plan_tables.selectors import IndicatorGroup, indicator_table
@@ -32,6 +32,13 @@ from workflow.services import EditResult, FigureEdit, ValueEdit, reason_required
 
 RATE = "published_rate"
 COUNTS_FOR_RATE = ("households", "poor_households")
+
+
+def _shown(figure: HouseholdFigure | None, attribute: str):
+    """A stored figure as the grid shows it: the rate with the decimals it was published with."""
+    if figure is None:
+        return None
+    return figure.published_rate_as_printed if attribute == RATE else getattr(figure, attribute)
 
 
 def _model_formfield(model, name: str, **kwargs) -> forms.Field:
@@ -136,7 +143,15 @@ class FigureRowForm(forms.Form):
         for name in attributes:
             form_field = _model_formfield(HouseholdFigure, name, show_hidden_initial=True)
             form_field.widget.attrs.update(
-                {"data-col": name, "size": 7, "aria-label": f"{row_label}: {labels[name]}", "class": "cell-input"}
+                {
+                    "data-col": name,
+                    "size": 7,
+                    "aria-label": f"{row_label}: {labels[name]}",
+                    "class": "cell-input",
+                    # A tablet's keypad: digits for a count (7540 or 7.540), digits and a separator for a rate.
+                    "inputmode": "decimal" if name == RATE else "numeric",
+                    "enterkeyhint": "next",
+                }
             )
             self.fields[name] = form_field
         self.attributes = attributes
@@ -195,19 +210,16 @@ class FigureRow:
         if self.figure is None:
             return None
         computed = compute_rate(self.figure.poor_households, self.figure.households)
-        return computed if computed is not None else self.figure.published_rate
+        return computed if computed is not None else self.figure.published_rate_as_printed
 
     @property
     def stored_rate(self):
-        return self.figure.published_rate if self.figure is not None else None
+        return self.figure.published_rate_as_printed if self.figure is not None else None
 
     @property
     def current_values(self) -> list[tuple[str, object, bool]]:
         """What is stored now, for a row in conflict: (column header, value, is_rate)."""
-        return [
-            (cell.column.header, getattr(self.figure, cell.attribute) if self.figure else None, cell.column.is_rate)
-            for cell in self.cells
-        ]
+        return [(cell.column.header, _shown(self.figure, cell.attribute), cell.column.is_rate) for cell in self.cells]
 
 
 def figure_views(plan: Plan, table: HouseholdTable) -> dict[str, list[int]]:
@@ -256,6 +268,9 @@ class DistrictGrid:
     def _row(self, row: Row, locality: Locality, labels: dict[str, str]) -> FigureRow:
         figure = row.figures.get((self.year, self.kind))
         initial = {name: getattr(figure, name) for name in self.typed} if figure else {}
+        if RATE in initial and initial[RATE] is not None:
+            # The typed rate as the document printed it ("1,2", "3,50"): the number field would drop a final zero.
+            initial[RATE] = format_rate(figure.published_rate_as_printed)
         # A row without a figure carries version 0: if someone creates the figure meanwhile, it is a conflict.
         initial["version"] = figure.version if figure else 0
         form = FigureRowForm(
@@ -271,9 +286,7 @@ class DistrictGrid:
         for column, attribute in zip(self.columns, self.attributes, strict=True):
             computed = self.rate_computed and attribute == RATE
             bound = form[attribute] if decision and not computed else None
-            cells.append(
-                FigureCell(column, attribute, getattr(figure, attribute) if figure else None, bound, computed=computed)
-            )
+            cells.append(FigureCell(column, attribute, _shown(figure, attribute), bound, computed=computed))
         return FigureRow(
             row=row,
             locality=locality,
@@ -290,6 +303,11 @@ class DistrictGrid:
     def entitled(self) -> bool:
         """Whether the user's scope covers any row (a locked row still counts: the user sees why it is locked)."""
         return self.checker.is_reviewer or any(self.checker.in_locality_scope(row.locality) for row in self.rows)
+
+    @property
+    def any_editable(self) -> bool:
+        """Whether the user may change any row now: without one, the grid offers no save button."""
+        return any(row.editable for row in self.rows)
 
     @property
     def reason_hint(self) -> bool:
@@ -539,6 +557,11 @@ class IndicatorGrid:
     def entitled(self) -> bool:
         agencies = self.checker.scopes.agencies
         return self.checker.is_reviewer or any(row.plan_indicator.lead_agency_id in agencies for row in self.rows)
+
+    @property
+    def any_editable(self) -> bool:
+        """Whether the user may change any row now: without one, the grid offers no save button."""
+        return any(row.editable for row in self.rows)
 
     @property
     def reason_hint(self) -> bool:

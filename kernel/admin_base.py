@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .fields import CountField, LocalizedNumberInput, MeasureField, RateField
-from .numbers import format_count, format_decimal, format_measure
+from .numbers import format_count, format_measure, format_rate
 from .text import clean_input
 
 
@@ -65,12 +65,13 @@ def count_column(field_name: str, label):
     return column
 
 
-def rate_column(field_name: str, label):
-    """A changelist column showing a rate as 2,27."""
+def rate_column(field_name: str, label, *, attribute: str | None = None):
+    """A changelist column showing a rate as 2,27 (ordered by `field_name`; shown from `attribute` where given: a
+    published rate with the decimals the document printed, "1,2")."""
 
     @admin.display(description=label, ordering=field_name)
     def column(_model_admin, obj):
-        return format_decimal(getattr(obj, field_name))
+        return format_rate(getattr(obj, attribute or field_name))
 
     return column
 

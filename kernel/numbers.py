@@ -192,6 +192,12 @@ class Formatter:
             return ""
         return _fast_format(value, places, self.separators) or format_decimal(value, places)
 
+    def rate(self, value) -> str:
+        """A rate with the decimals it carries, as `format_rate`."""
+        if value is None:
+            return ""
+        return self.decimal(value, rate_places(value))
+
 
 def format_measure(value) -> str:
     """A target value as the document writes it: 72.5 → "72,5", 1000 → "1.000", 9.70 → "9,7"."""
@@ -200,3 +206,48 @@ def format_measure(value) -> str:
     value = Decimal(value)
     places = max(0, -value.normalize().as_tuple().exponent)
     return format_decimal(value, places)
+
+
+# --- published precision ----------------------------------------------------------------------------------------
+# A document prints a rate with the decimals it chose: Hưng Yên's "1,2" is 1,20 written with one decimal. The value
+# is the same number (Decimal("1.2") == Decimal("1.20"), so every computation and comparison is unchanged); the
+# places travel in the Decimal's own exponent from where they are read to where the figure is shown again.
+MAX_RATE_PLACES = 2
+
+
+def decimal_places(value) -> int:
+    """The decimals a number was written with: Decimal("1.2") → 1, Decimal("2.27") → 2, Decimal("3") → 0."""
+    if value is None:
+        return MAX_RATE_PLACES
+    exponent = Decimal(value).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def rate_places(value) -> int:
+    """The decimals of a rate as written, at most two (the stored scale). Only a Decimal carries them: any other
+    value (a float, a text, an int from a computation) is a rate with the usual two."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return MAX_RATE_PLACES
+    return min(MAX_RATE_PLACES, decimal_places(value))
+
+
+def as_printed(value, places: int | None):
+    """A stored rate (always two decimals in the database) with the decimals the document printed: the same number,
+    shown back as printed. `places` None (not recorded) keeps the value as it is."""
+    if value is None or places is None:
+        return value
+    return Decimal(value).quantize(Decimal(1).scaleb(-places))
+
+
+def format_rate(value) -> str:
+    """A rate with the decimals it carries (at most two): 1.2 → "1,2", 2.27 → "2,27", 1.20 → "1,20"."""
+    if value is None:
+        return ""
+    return format_decimal(value, rate_places(value))  # as format_decimal for anything else (text, float)
+
+
+def plain_rate(value) -> str:
+    """A rate as a spreadsheet reads it in any locale, with the decimals it carries: 1.2 → "1.2", 3.17 → "3.17"."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):.{rate_places(value)}f}"

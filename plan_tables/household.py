@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from kernel.numbers import compute_rate
+from kernel.numbers import as_printed, compute_rate
 from localities.labels import UnitWords, unit_words
 from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
 from plans.models.standards import standard_label
@@ -26,6 +26,8 @@ FIGURE_ATTRIBUTES = {
     "planned_reduction": "planned_reduction",
     "poverty_rate": "published_rate",
 }
+# What a cell shows: the published rate with the decimals the document printed ("1,2"), the same number as stored.
+_CELL_ATTRIBUTES = {**FIGURE_ATTRIBUTES, "poverty_rate": "published_rate_as_printed"}
 COUNT_FIELDS = {"households", "poor_households", "near_poor_households", "planned_reduction"}
 
 
@@ -39,6 +41,11 @@ class FigureValues(NamedTuple):
     planned_reduction: int | None
     published_rate: Decimal | None
     standard_id: str | None = None  # the code of the poverty standard it was measured under
+    published_rate_places: int | None = None
+
+    @property
+    def published_rate_as_printed(self):
+        return as_printed(self.published_rate, self.published_rate_places)
 
     @property
     def computed_rate(self):
@@ -77,7 +84,7 @@ class Row:
     locality_name: str
     locality_slug: str
     is_total: bool
-    cells: list  # one value per column: int, Decimal or None, exactly as stored
+    cells: list  # one value per column: int, Decimal or None, as stored (a rate with the decimals it was printed with)
     figures: dict = field(default_factory=dict)  # (year, kind) → HouseholdFigure, or FigureValues
     locality_kind: str = ""
 
@@ -203,7 +210,7 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             figures_by_locality[values[0]][values[1], values[2]] = FigureValues._make(values[3:])
     # Per column: the figure it shows and how to read the value off it (attrgetter: the same for a model instance
     # and a FigureValues tuple, and cheap for the 20.000 cells of a national table).
-    readers = [((column.year, column.kind), attrgetter(FIGURE_ATTRIBUTES[column.field])) for column in columns]
+    readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in columns]
     rows, total, published_order = [], None, []
     for appendix_row in appendix_rows:
         row_figures = figures_by_locality[appendix_row.locality_id]

@@ -59,7 +59,8 @@ def bar_chart(
     *, title: str, categories: list[str], series: list[tuple[str, list]], unit: str = "%", chart_id: str = "bars"
 ) -> SafeString:
     """Horizontal bars: one group per category (a district), one bar per series (baseline, target)."""
-    format_decimal = Formatter().decimal
+    numbers = Formatter()
+    format_decimal, format_rate = numbers.decimal, numbers.rate
     # Wide enough for the longest label (“Huyện Bình Cẩm, Thừa Thiên Huế” in a national table), within reason.
     longest = max((len(category) for category in categories), default=0)
     label_width, plot_width, bar, gap = max(170, min(320, round(6.6 * longest) + 12)), 460, 12, 10
@@ -86,7 +87,7 @@ def bar_chart(
             body.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 2}" fill="{colour}"/>')
             body.append(
                 f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 3}" font-size="11" {FONT}>'
-                f"{escape(format_decimal(value))}{escape(unit)}</text>"
+                f"{escape(format_rate(value))}{escape(unit)}</text>"
             )
     axis_y = top + group_height * len(categories) + 5
     body.append(f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{axis_y}" stroke="#333"/>')
@@ -101,9 +102,7 @@ def bar_chart(
         )
     desc = "; ".join(
         f"{category}: "
-        + ", ".join(
-            f"{label} {format_decimal(values_[i])}{unit}" for label, values_ in series if values_[i] is not None
-        )
+        + ", ".join(f"{label} {format_rate(values_[i])}{unit}" for label, values_ in series if values_[i] is not None)
         for i, category in enumerate(categories)
     )
     return _svg(width, height, title, desc, body, chart_id)
@@ -118,7 +117,8 @@ def line_chart(
     chart_id: str = "lines",
 ) -> SafeString:
     """Lines over years: one per series (a district, or results and targets of one locality)."""
-    format_decimal = Formatter().decimal
+    numbers = Formatter()
+    format_decimal, format_rate = numbers.decimal, numbers.rate
     left, plot_width, plot_height, top = 60, 520, 260, 70
     width = left + plot_width + 40
     # As many legend entries a row as fit: four short names, two long ones (“Huyện Mỹ Tân, Đồng Tháp”).
@@ -166,13 +166,13 @@ def line_chart(
             for x, y, value in coordinates:
                 body.append(
                     f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="11" {FONT}>'
-                    f"{escape(format_decimal(value))}</text>"
+                    f"{escape(format_rate(value))}</text>"
                 )
     body.append(
         f'<line x1="{left}" y1="{top + plot_height}" x2="{left + plot_width}" y2="{top + plot_height}" stroke="#333"/>'
     )
     desc = "; ".join(
-        f"{label}: " + ", ".join(f"{year} {format_decimal(value)}{unit}" for year, value in sorted(points.items()))
+        f"{label}: " + ", ".join(f"{year} {format_rate(value)}{unit}" for year, value in sorted(points.items()))
         for label, points in series
     )
     return _svg(width, height, title, desc or _("No figures"), body, chart_id)

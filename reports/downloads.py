@@ -17,6 +17,8 @@ from io import BytesIO, StringIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kernel.numbers import rate_places
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_DELIMITER = ";"
@@ -57,7 +59,8 @@ def table_csv(rows: list[list]) -> str:
 
 def table_xlsx(rows: list[list], *, title: str, rate_columns: set[int] = frozenset()) -> bytes:
     """The rows as a one-sheet workbook: header row bold and frozen with the two label columns, figures as numbers
-    (counts grouped, rates with two decimals, in the reader's own Excel format), text as text."""
+    (counts grouped, rates with the decimals the document printed, in the reader's own Excel format), text as
+    text."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(title)
@@ -65,15 +68,21 @@ def table_xlsx(rows: list[list], *, title: str, rate_columns: set[int] = frozens
         sheet.append([_xlsx_cell(cell) for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for index, cell in enumerate(row):
+    for row, values in zip(sheet.iter_rows(min_row=2), rows[1:], strict=False):
+        for index, (cell, value) in enumerate(zip(row, values, strict=False)):
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = "0.00" if index in rate_columns else "#,##0"
+                cell.number_format = _rate_format(value) if index in rate_columns else "#,##0"
     sheet.freeze_panes = "C2"
     sheet.column_dimensions["B"].width = 28
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _rate_format(value) -> str:
+    """A rate with the decimals the document printed it with: 1,2 → "0.0", 2,27 → "0.00"."""
+    places = rate_places(value) if isinstance(value, Decimal) else 2
+    return "0." + "0" * places if places else "0"
 
 
 def _xlsx_cell(value):

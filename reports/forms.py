@@ -56,3 +56,25 @@ class DistrictFilterForm(forms.Form):
                 chosen = set(self.cleaned_data["district"])
                 rows = [r for r in rows if r.locality_slug in chosen]
         return columns, rows
+
+
+class IndicatorFilterForm(forms.Form):
+    """The indicator page's filter: some dimensions (checkboxes, kept in the URL as ?dimension=a&dimension=b)."""
+
+    dimension = forms.MultipleChoiceField(label=_("Dimension"), required=False, widget=LocalityCheckboxes)
+
+    def __init__(self, data, groups: list):
+        super().__init__(data)
+        self.groups = groups
+        self.fields["dimension"].choices = [(group.dimension.code, group.dimension.name) for group in groups]
+
+    @property
+    def offers_dimensions(self) -> bool:
+        return len(self.groups) > 1
+
+    def filtered(self) -> list:
+        """The dimension groups to show; an invalid choice is ignored (its error is on the form)."""
+        if self.is_valid() and self.cleaned_data["dimension"]:
+            chosen = set(self.cleaned_data["dimension"])
+            return [group for group in self.groups if group.dimension.code in chosen]
+        return self.groups

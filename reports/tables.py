@@ -34,8 +34,9 @@ def format_cell(column: Column, value) -> str:
 
 
 def figure_format(column: Column, numbers: Formatter):
-    """How the column's figures are written: rates with two decimals (2,27), counts grouped (7.540)."""
-    return numbers.decimal if column.is_rate else numbers.count
+    """How the column's figures are written: rates with the decimals the document printed (2,27; 1,2), counts
+    grouped (7.540)."""
+    return numbers.rate if column.is_rate else numbers.count
 
 
 class DistrictTable(tables.Table):

@@ -24,13 +24,36 @@ class Step:
     label: str
     needs_comment: bool
     primary: bool = False
+    # What the comment box is for, as its label says: an approval's remark and a return's reasons are different
+    # things, and the reviewer sees both boxes side by side.
+    comment_label: str = ""
+    # Shown folded (a disclosure the reviewer opens): returning a part is the exception beside approving it.
+    folded: bool = False
 
 
 STEPS = (
-    Step(Action.SUBMIT, gettext_lazy("Submit for review"), False, True),
-    Step(Action.APPROVE, gettext_lazy("Approve and lock"), False, True),
-    Step(Action.RETURN, gettext_lazy("Return for changes"), True),
-    Step(Action.REOPEN, gettext_lazy("Reopen"), True),
+    Step(
+        Action.SUBMIT,
+        gettext_lazy("Submit for review"),
+        False,
+        True,
+        comment_label=gettext_lazy("Note for the reviewer (optional)"),
+    ),
+    Step(
+        Action.APPROVE,
+        gettext_lazy("Approve and lock"),
+        False,
+        True,
+        comment_label=gettext_lazy("Comment on the approval (optional)"),
+    ),
+    Step(
+        Action.RETURN,
+        gettext_lazy("Return for changes"),
+        True,
+        comment_label=gettext_lazy("What must be changed (required)"),
+        folded=True,
+    ),
+    Step(Action.REOPEN, gettext_lazy("Reopen"), True, comment_label=gettext_lazy("Why reopen it (required)")),
 )
 STATE_BADGES = {
     ReviewState.DRAFT: "",

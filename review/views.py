@@ -28,6 +28,15 @@ from workflow.services import reporting_obligation_mark_reported, review_transit
 
 CHANGES_PER_PAGE = 50
 REVIEW_ACTIONS = {Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN}
+# What was done and what follows from it, shown on the review screen after each step.
+CONFIRMATIONS = {
+    Action.SUBMIT: gettext_lazy(
+        "%(part)s submitted for review: it cannot be changed until a reviewer approves it or returns it."
+    ),
+    Action.APPROVE: gettext_lazy("%(part)s approved and locked: nobody can change it until a reviewer reopens it."),
+    Action.RETURN: gettext_lazy("%(part)s returned for changes, with your comment: it can be edited again."),
+    Action.REOPEN: gettext_lazy("%(part)s reopened: it can be edited again, and every change needs a reason."),
+}
 
 
 def _refused(request, plan, reason: str):
@@ -70,7 +79,7 @@ def review_action(request, slug, table, action):
     else:
         label = _("Indicator table")
     try:
-        review = review_transition(
+        review_transition(
             user=request.user,
             plan=plan,
             table=table,
@@ -83,9 +92,7 @@ def review_action(request, slug, table, action):
     except ValidationError as invalid:
         messages.error(request, f"{label}: {' '.join(invalid.messages)}")
     else:
-        messages.success(
-            request, _("%(part)s: %(state)s.") % {"part": label, "state": review.get_state_display().lower()}
-        )
+        messages.success(request, CONFIRMATIONS[Action(action)] % {"part": label})
     anchor = f"#part-{locality.slug}" if locality is not None else "#part-indicators"
     return redirect(reverse("review:review", args=[plan.slug]) + anchor)
 

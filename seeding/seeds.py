@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import Dimension, Indicator, IndicatorValue, PlanIndicator
-from kernel.numbers import VIETNAMESE, NumberFormatError, parse_number
+from kernel.numbers import VIETNAMESE, NumberFormatError, parse_number, rate_places
 from kernel.text import normalize, vietnamese_slug
 from localities.models import Locality, LocalitySuccession
 from plans.models import (
@@ -400,6 +400,9 @@ class _PlanLoader:
                     text, self.where(cell), integer=model_field != "published_rate"
                 )
             for (year, kind), figures in by_year_kind.items():
+                if figures.get("published_rate") is not None:
+                    # "1,2" stays "1,2" wherever the figure is shown again: the decimals the document printed.
+                    figures["published_rate_places"] = rate_places(figures["published_rate"])
                 existing = HouseholdFigure.objects.filter(plan=self.plan, locality=locality, year=year, kind=kind)
                 if existing.exists():
                     raise SeedError(self.where(f"{what}: {year} {kind} given twice"))

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from indicators.models import PlanIndicator
-from kernel.numbers import format_count, format_decimal, format_measure
+from kernel.numbers import format_count, format_measure, format_rate
 from localities.models import Locality
 from plan_tables.household import COUNT_FIELDS
 from plans.models import Plan
@@ -82,7 +82,7 @@ class Change:
             return "—"
         value = Decimal(value)
         if self.field == "published_rate":
-            return format_decimal(value, 2)
+            return format_rate(value)
         if self.field in COUNT_FIELDS:
             return format_count(int(value))
         return format_measure(value)

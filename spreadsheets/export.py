@@ -2,8 +2,11 @@
 
 A sheet reads like the printed appendix — title lines, the attachment note, the multi-row header
 with its merged year groups, STT and label columns, the total row in bold — and prints like it:
-A4 landscape, fitted to the page width, the header repeated on every page. Figures are numbers
-with number formats (never text), so the reader's Excel shows 7.540 and 2,27 in their own locale.
+A4 landscape, fitted to the page width where that keeps the type at 8 pt or more (else whole years per
+page at full size, STT and the name repeated), the header repeated on every page, each sheet numbering its
+own pages, the data-check sheets after all appendices. Figures are numbers with number formats (never text),
+so the reader's Excel shows 7.540 and 2,27 in their own locale — a rate with the decimals the document
+printed it with (1,2).
 """
 
 import math
@@ -20,9 +23,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analysis.quality import Finding, check_appendices
+from analysis.quality import TARGET_DIRECTION, Finding, check_appendices
 from kernel.text import vietnamese_slug
 from plan_tables.selectors import PlanTables, plan_tables
 from plans.models import Appendix, Plan
@@ -35,9 +39,9 @@ from .layout import (
     SheetRow,
     appendix_layout,
     exported_appendices,
+    figure_format,
     findings_sheet_name,
     sheet_names,
-    value_format,
 )
 from .versions import write_versions_sheet
 
@@ -47,9 +51,12 @@ WORKBOOK_IDENTIFIER_PREFIX = "povertyplan:"  # core property naming the plan, ch
 TITLE_SIZE, TABLE_SIZE = 12, 11
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-# Times New Roman is narrower than the character the column-width unit is measured in.
-_CHARS_PER_WIDTH_UNIT = 1.3
+# Characters of Times New Roman 11 pt a column-width unit holds. 1,3 — the average of Latin text — left Phụ lục 02's
+# long indicator texts (Vietnamese, with its stacked diacritics and long words) 3 or 4 lines short in LibreOffice;
+# with the lines wrapped word by word, as the reader wraps them, 1,15 leaves none cut.
+_CHARS_PER_WIDTH_UNIT = 1.15
 _POINTS_PER_LINE = {TITLE_SIZE: 16.5, TABLE_SIZE: 15.0}
+FINDINGS_HEADER_ROW = 4
 DATA_COLUMN_OFFSET = 3  # sheet column of a row's first value: after STT (A) and the label (B)
 
 
@@ -78,13 +85,15 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
     workbook.properties.subject = plan.title[:250]
     workbook.properties.identifier = WORKBOOK_IDENTIFIER_PREFIX + plan.slug
     workbook.properties.creator = "povertyplan"
-    for appendix in appendices:
-        layout = appendix_layout(appendix, names[appendix.code], tables)
+    layouts = [appendix_layout(appendix, names[appendix.code], tables) for appendix in appendices]
+    for layout in layouts:
         write_sheet(workbook.create_sheet(layout.sheet_name), layout)
-        if findings.get(appendix.code):
-            write_findings_sheet(
-                workbook.create_sheet(findings_sheet_name(appendix.code)), layout, findings[appendix.code]
-            )
+    # The data-quality findings after every appendix: the workbook printed whole reads as the document, then the
+    # check (each sheet numbers its own pages).
+    for layout in layouts:
+        code = layout.appendix.code
+        if findings.get(code):
+            write_findings_sheet(workbook.create_sheet(findings_sheet_name(code)), layout, findings[code])
     # Last, hidden: what the file was made from, so that its import can tell a figure changed since (versions.py).
     write_versions_sheet(workbook, plan, appendices)
     return workbook
@@ -141,7 +150,22 @@ def _font(*, bold=False, italic=False, size=TABLE_SIZE) -> Font:
 def _lines(text, width: float) -> int:
     """How many lines wrapped text takes in a column `width` wide: row heights are set, not guessed by the reader."""
     per_line = max(1, int(width * _CHARS_PER_WIDTH_UNIT))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text or "").split("\n"))
+    return sum(_wrapped_lines(part, per_line) for part in str(text or "").split("\n"))
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    """Lines of `text` wrapped at word boundaries (a word longer than a line takes the lines it needs)."""
+    lines, used = 1, 0
+    for word in text.split():
+        length = len(word)
+        if used and used + 1 + length > per_line:
+            lines, used = lines + 1, 0
+        if used:
+            used += 1
+        while length > per_line:
+            lines, length = lines + 1, length - per_line
+        used += length
+    return lines
 
 
 def _set_height(ws: Worksheet, row: int, lines: float, size: int = TABLE_SIZE) -> None:
@@ -151,8 +175,11 @@ def _set_height(ws: Worksheet, row: int, lines: float, size: int = TABLE_SIZE) -
 
 def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
     columns = layout.columns
-    last_letter = get_column_letter(len(columns))
-    total_width = sum(column.width for column in columns)
+    # The title lines span the first printed page's columns: across the whole of a table printed on several pages
+    # side by side, their centred text would fall across the page break.
+    first_page = [*layout.leading, *column_pages(layout)[0]]
+    last_letter = get_column_letter(len(first_page))
+    total_width = sum(column.width for column in first_page)
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
 
@@ -275,7 +302,7 @@ class _CellStyles:
     def array(self, column: SheetColumn, bold: bool, value) -> StyleArray:
         number_format = ""
         if column.role == Role.FIGURE:  # a fixed format, or the value's own decimals (indicator measures)
-            number_format = column.number_format or value_format(value)
+            number_format = figure_format(column, value)
         key = (column.role, column.align, bold, number_format)
         if key not in self.arrays:
             cell = Cell(self.ws)  # a scratch cell, never placed: it registers the style with the workbook
@@ -320,31 +347,104 @@ class _BlankMerger:
             self._merge(index)
 
 
+# What one A4 landscape page (0,4" side margins) holds at 100 %, in column-width units. Reckoned at 7 px a unit it
+# would be 149; LibreOffice printed Hưng Yên's Phụ lục 01 (197 units) fitted to the width at about 60 % (issue 14),
+# so a page holds about 118: the measured figure, not the reckoned one, decides how many years go on a page.
+_MARGIN_INCHES = 0.4
+_PAGE_WIDTH_UNITS = 118
+_PADDING_UNITS = 5 / 7
+# Fitted to the page width, a table may shrink to this scale and no further: 11 pt type printed at 73 % is 8 pt,
+# the smallest an official reads comfortably. A wider table prints its year groups across several pages instead.
+MIN_FIT_SCALE = 73
+
+
+def _printed_width(columns: list[SheetColumn]) -> float:
+    return sum(column.width + _PADDING_UNITS for column in columns)
+
+
+def column_pages(layout: SheetLayout) -> list[list[SheetColumn]]:
+    """The data columns in printed pages, whole column groups (a year) together, STT and the name repeated on each:
+    one page when the table fits at `MIN_FIT_SCALE` or more, else as many groups per page as fit at 100 %."""
+    leading = _printed_width(layout.leading)
+    if (leading + _printed_width(layout.data_columns)) * MIN_FIT_SCALE / 100 <= _PAGE_WIDTH_UNITS:
+        return [layout.data_columns]
+    groups: list[list[SheetColumn]] = []
+    for column in layout.data_columns:
+        if groups and column.group and groups[-1][0].group == column.group:
+            groups[-1].append(column)
+        else:
+            groups.append([column])
+    pages: list[list[SheetColumn]] = [[]]
+    for group in groups:
+        if pages[-1] and leading + _printed_width(pages[-1] + group) > _PAGE_WIDTH_UNITS:
+            pages.append([])
+        pages[-1].extend(group)
+    return pages
+
+
+def _page_footer(ws: Worksheet, name: str) -> None:
+    """“Phụ lục 01 – trang 2” at the foot of each page; every sheet numbers its own pages from 1, so that the workbook
+    printed whole does not number the data check on from the appendices. No “of N”: LibreOffice counts N over the
+    whole workbook (“1/7” on a sheet of three pages)."""
+    ws.oddFooter.center.text = _("%(sheet)s – page %(page)s") % {"sheet": name, "page": "&P"}
+    ws.oddFooter.center.font = FONT_NAME
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
+
+
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    pages = column_pages(layout)
+    if len(pages) == 1:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        # Phụ lục 01 of Hưng Yên (15 figures) fitted to one page printed at 60 %, 6,6 pt: instead, whole years per
+        # page at full size, STT and the name repeated on each, page breaks between the year groups.
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = 100
+        ws.print_title_cols = "A:B"
+        first = DATA_COLUMN_OFFSET
+        for page in pages[:-1]:
+            first += len(page)
+            ws.col_breaks.append(Break(id=first - 1))  # a break after the page's last column
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.page_margins = PageMargins(
+        left=_MARGIN_INCHES, right=_MARGIN_INCHES, top=0.6, bottom=0.6, header=0.3, footer=0.3
+    )
     last_header_row = layout.first_data_row - 1
     ws.print_title_rows = f"{layout.header_row}:{last_header_row}"
-    ws.oddFooter.center.text = "&P/&N"
-    ws.oddFooter.center.font = FONT_NAME
+    ws.print_area = f"A1:{get_column_letter(len(layout.columns))}{max(ws.max_row, last_header_row)}"
+    _page_footer(ws, layout.sheet_name)
 
 
 # --- the findings of the data-quality check, next to the table they concern -----------------------
 
 
+def _findings_sections(findings: list[Finding]) -> list[tuple[tuple[str, str, str], list[Finding]]]:
+    """The findings in sections whose headers say what the three figures are: a recomputed figure beside the
+    published one, or a target beside the previous year's (a direction finding compares, it does not recompute)."""
+    recomputed = [finding for finding in findings if finding.rule != TARGET_DIRECTION]
+    direction = [finding for finding in findings if finding.rule == TARGET_DIRECTION]
+    sections = []
+    if recomputed:
+        sections.append(((_("Published"), _("Computed"), _("Difference")), recomputed))
+    if direction:
+        sections.append(((_("This year"), _("Previous year"), _("Change")), direction))
+    return sections
+
+
 def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Finding]) -> None:
+    # The figures right-aligned against the finding's text: a gap (indent) keeps “-9” from running into it.
     columns = [
         SheetColumn(header=_("Row"), role=Role.TEXT, width=22, align="general"),
         SheetColumn(header=_("Column"), role=Role.TEXT, width=34, align="general"),
-        SheetColumn(header=_("Published"), role=Role.FIGURE, width=12),
-        SheetColumn(header=_("Computed"), role=Role.FIGURE, width=12),
-        SheetColumn(header=_("Difference"), role=Role.FIGURE, width=12),
-        SheetColumn(header=_("Finding"), role=Role.TEXT, width=60, align="general"),
+        SheetColumn(header="", role=Role.FIGURE, width=12),
+        SheetColumn(header="", role=Role.FIGURE, width=12),
+        SheetColumn(header="", role=Role.FIGURE, width=12),
+        SheetColumn(header=_("Finding"), role=Role.TEXT, width=60, align="left"),
     ]
     last_letter = get_column_letter(len(columns))
     total_width = sum(column.width for column in columns)
@@ -352,24 +452,43 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
     _write_title(ws, 1, title, last_letter, total_width, bold=True)
     note = _("The figures are kept as published; these differences are for review, not corrections.")
     _write_title(ws, 2, note, last_letter, total_width, italic=True, size=TABLE_SIZE)
-    header_row = 4
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-        _header_cell(ws, header_row, index, column.header)
     styles = _CellStyles(ws, columns)
-    for row, finding in enumerate(findings, start=header_row + 1):
-        values = [finding.row, finding.column, finding.published, finding.computed, finding.difference, finding.message]
-        lines = 1
-        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = _put(ws, row, index, value)
-            cell._style = copy(styles.array(column, False, value))
-            if column.role == Role.TEXT:
-                lines = max(lines, _lines(value, column.width))
-        _set_height(ws, row, lines)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    row = FINDINGS_HEADER_ROW
+    first_header = row
+    for figure_headers, section in _findings_sections(findings):
+        headers = [columns[0].header, columns[1].header, *figure_headers, columns[5].header]
+        for index, header in enumerate(headers, start=1):
+            _header_cell(ws, row, index, header)
+        row += 1
+        for finding in section:
+            values = [
+                finding.row,
+                finding.column,
+                finding.published,
+                finding.computed,
+                finding.difference,
+                finding.message,
+            ]
+            lines = 1
+            for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+                cell = _put(ws, row, index, value)
+                cell._style = copy(styles.array(column, False, value))
+                if column.role == Role.TEXT:
+                    cell.alignment = Alignment(
+                        horizontal=column.align, vertical="center", wrap_text=True, indent=1 if index == 6 else 0
+                    )
+                    lines = max(lines, _lines(value, column.width))
+            _set_height(ws, row, lines)
+            row += 1
+        row += 1  # a blank row between the sections
+    ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_title_rows = f"{first_header}:{first_header}"
+    ws.print_area = f"A1:{last_letter}{max(row - 2, first_header)}"
+    _page_footer(ws, ws.title)

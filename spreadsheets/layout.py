@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.models import PlanIndicator
+from kernel.numbers import MAX_RATE_PLACES, rate_places
 from plan_tables.household import household_columns, household_table
 from plan_tables.selectors import PlanTables
 from plans.models import Appendix, AppendixKind, Plan, PolicyTask
@@ -129,6 +130,19 @@ def value_format(value) -> str:
     return COUNT_FORMAT + ("." + "0" * min(places, 4) if places else "")
 
 
+def rate_format(value) -> str:
+    """A rate's number format with the decimals it was published with: 1,2 → "0.0", 2,27 → "0.00"."""
+    places = rate_places(value) if isinstance(value, Decimal) else MAX_RATE_PLACES
+    return "0." + "0" * places if places else "0"
+
+
+def figure_format(column: SheetColumn, value) -> str:
+    """The number format of a figure cell: the column's own, or chosen by the value (rates, indicator measures)."""
+    if column.number_format:
+        return column.number_format
+    return rate_format(value) if column.field == "poverty_rate" else value_format(value)
+
+
 def sheet_names(plan: Plan, exported: list[Appendix] | None = None) -> dict[str, str]:
     """Each exported appendix's sheet name, by code: the document's own heading (“Phụ lục 01”, “Phụ lục 3”).
 
@@ -175,7 +189,8 @@ def _household_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | 
             year=column.year,
             kind=column.kind,
             bold=column.bold,
-            number_format=RATE_FORMAT if column.is_rate else COUNT_FORMAT,
+            # A rate with the decimals the document printed (“1,2”, “2,27”): its format is chosen per value.
+            number_format="" if column.is_rate else COUNT_FORMAT,
             width=9.5 if column.is_rate else 11,
             align="right",
         )

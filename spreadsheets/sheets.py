@@ -17,10 +17,12 @@ from openpyxl.utils import get_column_letter
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit
 from kernel.numbers import (
+    MAX_RATE_PLACES,
     RATE_PLACES,
     VIETNAMESE,
     NumberFormatError,
     compute_rate,
+    decimal_places,
     format_count,
     format_decimal,
     parse_number,
@@ -325,6 +327,21 @@ class _Sheet:
         raise NotImplementedError
 
 
+_FORMAT_DECIMALS = re.compile(r"^[#,0]*0\.(0+)")
+
+
+def _as_formatted(cell, value: Decimal) -> Decimal:
+    """A rate typed as a number with the decimals its cell shows (3,50 formatted "0.00" is the float 3.5): the places
+    the person sees are the places recorded. Text (“1,2”) already carries its own."""
+    if not isinstance(cell.value, int | float) or isinstance(cell.value, bool):
+        return value
+    match = _FORMAT_DECIMALS.match(str(getattr(cell, "number_format", "") or ""))
+    places = min(len(match[1]), MAX_RATE_PLACES) if match else 0
+    if places > decimal_places(value):
+        return value.quantize(Decimal(1).scaleb(-places))
+    return value
+
+
 def _blank(cell) -> bool:
     if cell is None:
         return True
@@ -366,7 +383,7 @@ class HouseholdSheet(_Sheet):
                 position,
             )
             return False, None
-        return True, value
+        return True, _as_formatted(cell, value)
 
     def read_row(self, row: int, cells: list) -> None:
         label = self.label_or_error(cells, row)

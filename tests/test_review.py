@@ -171,7 +171,7 @@ def test_a_successful_step_redirects_back_to_the_part_with_a_message(client, peo
     response = client.post(action_url(Table.DISTRICTS, Action.SUBMIT), {"locality": FIRST})
     assert response["Location"] == reverse("review:review", args=[SLUG]) + f"#part-{FIRST}"
     (message,) = client.get(response["Location"]).context["messages"]
-    assert str(message) == f"Huyện Số 1: {str(ReviewState.SUBMITTED.label).lower()}."
+    assert str(message) == "Huyện Số 1 đã được gửi duyệt: không thể sửa cho đến khi người duyệt phê duyệt hoặc trả lại."
 
 
 # --- the reviewer's screen --------------------------------------------------------------------------

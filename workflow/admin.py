@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators.admin import PlanIndicatorAdmin, PlanIndicatorInline
 from indicators.models import IndicatorValue
 from kernel.admin_base import NumberFormattingAdmin, NumberFormattingInline, count_column, measure_column, rate_column
-from kernel.numbers import format_decimal
+from kernel.numbers import format_decimal, format_rate
 from localities.admin import LocalityAdmin
 from plans.admin import PlanAdmin
 from plans.models import HouseholdFigure
@@ -123,6 +123,12 @@ class FigureAdminForm(ServiceFormMixin):
     class Meta:
         model = HouseholdFigure
         fields = ["plan", "locality", "year", "kind", *FIGURE_VALUE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.published_rate is not None and "published_rate" in self.fields:
+            # The rate as the document printed it ("1,2", "5,00"): the number field alone would show "5".
+            self.initial["published_rate"] = format_rate(self.instance.published_rate_as_printed)
 
     def _apply(self, dry_run: bool):
         data = self.cleaned_data
@@ -268,7 +274,9 @@ class HouseholdFigureAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHist
     households_display = count_column("households", _("households"))
     poor_display = count_column("poor_households", _("poor households"))
     reduction_display = count_column("planned_reduction", _("planned reduction"))
-    published_rate_display = rate_column("published_rate", _("rate as published (%)"))
+    published_rate_display = rate_column(
+        "published_rate", _("rate as published (%)"), attribute="published_rate_as_printed"
+    )
     identity_fields = ["plan", "locality", "year", "kind"]
     fields = None
     fieldsets = [

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import IndicatorValue
 from kernel.fields import CountField, MeasureField, RateField
-from kernel.numbers import format_count, format_decimal, format_measure
+from kernel.numbers import as_printed, format_count, format_measure, format_rate
 from plans.models import Duty, HouseholdFigure, Plan, PolicyTask
 
 from .models import ReviewEvent
@@ -218,7 +218,7 @@ def _display(model, name: str, value, labels: dict) -> str:
     if isinstance(model_field, CountField):
         return format_count(value)
     if isinstance(model_field, RateField):
-        return format_decimal(value, 2)
+        return format_rate(value)
     if isinstance(model_field, MeasureField | models.DecimalField):
         return format_measure(value)
     if isinstance(model_field, models.DateField):
@@ -239,12 +239,20 @@ def _raw_changes(kind: HistoryKind, record, previous) -> list[tuple[str, object,
     """(field, old, new) of one record against the one before it (creation: against nothing)."""
     names = _shown_fields(kind)
     if record.history_type == "-":
-        return [(n, getattr(record, _attname(kind, n)), None) for n in names if _filled(record, kind, n)]
+        return [(n, _value(kind, record, n), None) for n in names if _filled(record, kind, n)]
     if previous is None:
-        return [(n, None, getattr(record, _attname(kind, n))) for n in names if _filled(record, kind, n)]
+        return [(n, None, _value(kind, record, n)) for n in names if _filled(record, kind, n)]
     delta = record.diff_against(previous, included_fields=names)
-    by_name = {change.field: change for change in delta.changes}
-    return [(n, by_name[n].old, by_name[n].new) for n in names if n in by_name]
+    changed = {change.field for change in delta.changes}
+    return [(n, _value(kind, previous, n), _value(kind, record, n)) for n in names if n in changed]
+
+
+def _value(kind: HistoryKind, record, name: str):
+    """A recorded value; a published rate with the decimals the document printed it with ("1,2")."""
+    value = getattr(record, _attname(kind, name))
+    if name == "published_rate" and kind.code == FIGURE:
+        return as_printed(value, getattr(record, "published_rate_places", None))
+    return value
 
 
 def _attname(kind: HistoryKind, name: str) -> str:

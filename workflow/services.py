@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import compute_rate, format_count, format_decimal
+from kernel.numbers import compute_rate, format_count, format_decimal, rate_places
 from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
@@ -350,6 +350,21 @@ def _figure_values(figure: HouseholdFigure | None, names) -> dict:
     }
 
 
+def _with_rate_places(values: dict, figure: HouseholdFigure) -> dict:
+    """The edit's values with the decimals its rate was written with (“1,2” → 1, “2,27” → 2): the figure is shown
+    back as typed, in the pages, the workbook and the downloads. A rate cleared clears its places.
+
+    A rate equal to the stored one keeps the stored places: a form that shows 1,20 as “1,2” (the admin's number
+    field drops final zeros) or a rate recomputed from unchanged counts must not rewrite how the document printed
+    it when the person changed something else."""
+    if "published_rate" not in values or "published_rate_places" in values:
+        return values
+    rate = values["published_rate"]
+    if rate is not None and figure.pk and figure.published_rate is not None and Decimal(rate) == figure.published_rate:
+        return values
+    return {**values, "published_rate_places": None if rate is None else rate_places(Decimal(rate))}
+
+
 def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], reason: str, origin: str) -> EditResult:
     result = EditResult()
     existing = {
@@ -370,19 +385,20 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
         if figure is None:
             figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
             figure._edit, figure._edit_created = edit, True
-        changed = [name for name, value in edit.values.items() if getattr(figure, name) != value]
+        values = _with_rate_places(edit.values, figure)
+        changed = [name for name, value in values.items() if getattr(figure, name) != value]
         if not changed and figure.pk:
             continue
         if _needs_reason(checker, Table.DISTRICTS, edit.locality.pk, reason):
             result.add_error(edit.key, reason_required_message())
             continue
-        for name, value in edit.values.items():
+        for name, value in values.items():
             setattr(figure, name, value)
         rate_problem = _derive_rate(figure, edit, changed)
         if rate_problem:
             result.add_error(edit.key, rate_problem, "published_rate")
             continue
-        figure._written_fields = [*edit.values, "published_rate"]
+        figure._written_fields = [*values, "published_rate", "published_rate_places"]
         figure.plan = plan  # clean() reads the plan's period: not one query per figure
         try:
             # The check constraints restate clean()'s rules (same messages) and the database enforces them at the
@@ -461,7 +477,8 @@ def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) 
     if computed is None or not (Decimal(0) <= computed <= Decimal(100)):
         return ""  # no household total, or an impossible count: the counts' own check speaks
     if counts_changed and not rate_given:
-        figure.published_rate = computed
+        if figure.published_rate != computed:
+            figure.published_rate, figure.published_rate_places = computed, None  # computed: two decimals
         return ""
     rate = figure.published_rate
     if rate is None or not (counts_changed or "published_rate" in changed):

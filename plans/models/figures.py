@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kernel.fields import CountField, RateField
-from kernel.numbers import compute_rate, format_count
+from kernel.numbers import MAX_RATE_PLACES, as_printed, compute_rate, format_count
 
 from .documents import MAX_YEAR, MIN_YEAR
 from .standards import standard_code_for_year, standard_label, standard_periods
@@ -53,6 +53,17 @@ class HouseholdFigure(models.Model):
         null=True,
         blank=True,
         help_text=_("As the document prints it; kept even where the counts give another value."),
+    )
+    # The decimals the document printed the rate with (Hưng Yên prints "1,2" where others print "1,20"): pages,
+    # workbooks and downloads show it back that way; every computation uses the value. Blank: two, the default.
+    # Not typed by anyone (so not in forms, nor a change of its own in the change log): the seed loader and the
+    # write service take it from the rate as written.
+    published_rate_places = models.PositiveSmallIntegerField(
+        _("decimals of the published rate"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("How many decimals the document prints the rate with (0–2); blank for two."),
     )
     planned_reduction = CountField(
         _("planned reduction in poor households"), null=True, blank=True, help_text=_("Số hộ nghèo giảm, as published.")
@@ -135,6 +146,11 @@ class HouseholdFigure(models.Model):
                 violation_error_message=_("A poverty rate lies between 0 and 100%."),
             ),
             models.CheckConstraint(
+                condition=Q(published_rate_places__lte=MAX_RATE_PLACES) | Q(published_rate_places__isnull=True),
+                name="figure_rate_places_at_most_two",
+                violation_error_message=_("A rate is published with at most two decimals."),
+            ),
+            models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="figure_year_in_range",
                 violation_error_message=_("The year must lie between 1990 and 2100."),
@@ -156,10 +172,15 @@ class HouseholdFigure(models.Model):
         return standard_label(self.standard_id)
 
     @property
+    def published_rate_as_printed(self):
+        """The published rate with the decimals the document printed ("1,2"); the same number as `published_rate`."""
+        return as_printed(self.published_rate, self.published_rate_places)
+
+    @property
     def poverty_rate(self):
         """The rate to use: computed where the counts allow it, else the published one."""
         computed = self.computed_rate
-        return computed if computed is not None else self.published_rate
+        return computed if computed is not None else self.published_rate_as_printed
 
     def clean(self):
         errors = {}
@@ -182,6 +203,8 @@ class HouseholdFigure(models.Model):
                 errors["near_poor_households"] = _("There cannot be more near-poor households than households.")
         if self.published_rate is not None and not 0 <= self.published_rate <= 100:
             errors["published_rate"] = _("A poverty rate lies between 0 and 100%.")
+        if self.published_rate_places is not None and not 0 <= self.published_rate_places <= MAX_RATE_PLACES:
+            errors["published_rate_places"] = _("A rate is published with at most two decimals.")
         if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
             errors["year"] = _("The year must lie between 1990 and 2100.")
         if self.kind == FigureKind.TARGET and self.plan_id and self.year:

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_measure
+from kernel.numbers import format_count, format_decimal, format_measure, format_rate
 from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
@@ -29,8 +29,8 @@ def count(value):
 
 @register.filter
 def rate(value):
-    """2.27 → 2,27"""
-    return format_decimal(value)
+    """2.27 → 2,27; a rate the document printed with one decimal as printed: 1,2."""
+    return format_rate(value)
 
 
 @register.filter
@@ -115,3 +115,17 @@ def is_wide(columns):
 def standard_label(code):
     """A poverty standard's code as pages name it: “2021–2026 (Nghị định 07/2021/NĐ-CP)”."""
     return plan_standard_label(code) if code else ""
+
+
+@register.filter
+def own_wording(value):
+    """The document's own wording of an indicator value where it says more than the value shown (“không còn hộ
+    nghèo” for 0, “giảm từ 3% trở lên”), written under it; "" where it only adds a % sign or a capital letter."""
+    if value is None or not value.value_as_written:
+        return ""
+
+    def plain(text: str) -> str:
+        return "".join(str(text).replace("%", "").split()).casefold()
+
+    # Nothing to add where the wording is already in what is shown ("9" under "dưới 9").
+    return "" if plain(value.value_as_written) in plain(qualified(value)) else value.value_as_written

@@ -20,10 +20,11 @@ from kernel.page_cache import revision_cached
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
 from plan_tables.household import Column, HouseholdTable, household_table, selection_total
+from plan_tables.selectors import IndicatorTable
 from plans.models import Agency, AppendixKind, HouseholdFigure, Plan
 from plans.models.standards import standard_label
 from reports import charts, downloads, selectors
-from reports.forms import DistrictFilterForm
+from reports.forms import DistrictFilterForm, IndicatorFilterForm
 from reports.tables import DistrictTable
 from workflow.models import ReviewState, Table, TableReview
 from workflow.page_keys import plan_page_key, site_page_key, viewable_plan_of
@@ -340,9 +341,14 @@ def district_table_xlsx(request, slug):
 @revision_cached(plan_page_key)
 def indicator_table(request, slug):
     plan = viewable_plan_of(request, slug)
+    table = plan_tables.indicator_table(plan)
+    form = IndicatorFilterForm(request.GET or None, table.groups)
+    shown = form.filtered()
     context = {
         "plan": plan,
-        "indicator_table": plan_tables.indicator_table(plan),
+        "form": form,
+        "filtered": shown != table.groups,
+        "indicator_table": IndicatorTable(years=table.years, groups=shown),
         "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
         "can_edit": Checker(request.user, plan).may_edit_indicators,
     }
