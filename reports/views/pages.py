@@ -1,5 +1,6 @@
 """The public report pages: thin views over selectors, tables and charts."""
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from django.db.models import Q
@@ -155,11 +156,36 @@ def _rate_bar_chart(table: HouseholdTable):
     )
 
 
+def _standard_breaks(table: HouseholdTable, years: list[int]) -> dict[int, str]:
+    """The years at which the table's figures change poverty standard, with the label a chart prints there: lines
+    are not joined across them (two standards measure different things), as in the locality's chart."""
+    if len(table.standards) < 2:
+        return {}
+    by_year: dict[int, Counter] = defaultdict(Counter)
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        for (year, _kind), figure in row.figures.items():
+            if figure.standard_id:
+                by_year[year][figure.standard_id] += 1
+    breaks, previous = {}, None
+    for year in years:
+        if not by_year[year]:
+            continue
+        code = by_year[year].most_common(1)[0][0]
+        if previous is not None and code != previous:
+            breaks[year] = _("poverty standard %(standard)s from %(year)s") % {
+                "standard": standard_label(code),
+                "year": year,
+            }
+        previous = code
+    return breaks
+
+
 def _trajectory_charts(table: HouseholdTable):
     rate_columns = [c for c in table.columns if c.is_rate]
     years = sorted({c.year for c in rate_columns})
     if len(years) < 2:
         return []
+    breaks = _standard_breaks(table, years)
     chosen = _chart_rows(table)
     if chosen.ranked_by is None:
         title = _("Poverty rate by %(units)s across the years (%%)") % {"units": table.words.units}
@@ -174,6 +200,7 @@ def _trajectory_charts(table: HouseholdTable):
         years=years,
         series=[(row.label, {c.year: row.cells[c.index] for c in rate_columns}) for row in chosen.rows],
         chart_id=f"trajectories-{table.appendix.code}",
+        breaks=breaks,
     )
     total_series = []
     if table.total is not None:
@@ -188,6 +215,7 @@ def _trajectory_charts(table: HouseholdTable):
         years=years,
         series=total_series,
         chart_id=f"province-{table.appendix.code}",
+        breaks=breaks,
     )
     return [lines, province]
 
