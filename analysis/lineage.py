@@ -17,8 +17,8 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from kernel.numbers import compute_rate, format_count, format_decimal
-from localities.lineage import Lineage, names
+from kernel.numbers import Formatter, compute_rate
+from localities.lineage import WHOLE, Lineage, names, unit_dates
 from localities.models import Locality
 from plan_tables.household import COUNT_FIELDS, Column, HouseholdTable
 from plans.models import FigureKind, HouseholdFigure, Plan
@@ -282,8 +282,12 @@ class CarriedRow:
     def shown_cells(self) -> list[str]:
         """The cells as the page writes them (7.540, 2,27), formatted here: a national table has 50.000 of them,
         too many for a template filter each."""
+        return self.formatted_cells(Formatter())
+
+    def formatted_cells(self, formatter: Formatter) -> list[str]:
+        """As shown_cells, with the language's separators looked up once for the whole table."""
         return [
-            format_decimal(cell) if column.is_rate and cell is not None else format_count(cell)
+            formatter.decimal(cell) if column.is_rate and cell is not None else formatter.count(cell)
             for column, cell in zip(self.columns, self.cells, strict=True)
         ]
 
@@ -300,7 +304,7 @@ class TodayTable:
 def table_on_units_of(table: HouseholdTable, day: datetime.date | None = None) -> TodayTable:
     """The table's count columns carried onto the units valid on `day` (today by default), the rates recomputed.
 
-    A fixed number of queries: the succession graph (one), the units met (one)."""
+    A fixed number of queries: the succession graph (one), the units met (one), the units shown (one)."""
     day = day or timezone.localdate()
     lineage = Lineage.load()
     rows = [*table.rows, *([table.total] if table.total else [])]
@@ -310,7 +314,8 @@ def table_on_units_of(table: HouseholdTable, day: datetime.date | None = None) -
         reached |= lineage.descendants(unit_id)
     # Today's units' other predecessors (Thái Bình beside old Hưng Yên): named when missing.
     direct_predecessors = {edge.predecessor_id for unit_id in reached for edge in lineage.predecessors.get(unit_id, [])}
-    units = names(reached | direct_predecessors)
+    # Every unit met as plain values (14.000 on a national table); model instances only for the rows shown.
+    units = unit_dates(reached | direct_predecessors)
 
     def is_current(unit_id: int) -> bool:
         return units[unit_id].is_valid_on(day)
@@ -324,20 +329,21 @@ def table_on_units_of(table: HouseholdTable, day: datetime.date | None = None) -
     for row in rows:
         unit = units[row.locality_id]
         if is_current(row.locality_id):
-            current.append(Source(unit.pk, unit.name, unit.slug, Fraction(1)))
+            current.append(Source(row.locality_id, unit.name, unit.slug, Fraction(1)))
         targets = _carry(lineage, row.locality_id, is_current, [row.cells[c.index] for c in count_columns])
         if not targets:
-            unresolved.append(Source(unit.pk, unit.name, unit.slug, None))
+            unresolved.append(Source(row.locality_id, unit.name, unit.slug, None))
             continue
         for target_id, (parts, share, unknown) in targets.items():
             for column, part in zip(count_columns, parts, strict=True):
                 carried[target_id][column.index].append(part)
-            sources[target_id].append(Source(unit.pk, unit.name, unit.slug, share))
+            sources[target_id].append(Source(row.locality_id, unit.name, unit.slug, share))
             share_unknown[target_id] |= unknown
             if share == 1 and not unknown:
                 whole_rows[target_id].append(row)
+    shown = names(carried, light=True)
     result = []
-    for target_id in sorted(carried, key=lambda pk: (units[pk].level, units[pk].name)):
+    for target_id in sorted(carried, key=lambda pk: (shown[pk].level, shown[pk].name)):
         parts = carried[target_id]
         cells = _cells(table.columns, parts)
         # A predecessor that carries nothing of the table's rows (Thái Bình beside old Hưng Yên's table).
@@ -357,7 +363,7 @@ def table_on_units_of(table: HouseholdTable, day: datetime.date | None = None) -
                 for column, cell in zip(table.columns, cells, strict=True)
             ]
         result.append(
-            CarriedRow(units[target_id], cells, sources[target_id], missing, share_unknown[target_id], table.columns)
+            CarriedRow(shown[target_id], cells, sources[target_id], missing, share_unknown[target_id], table.columns)
         )
     return TodayTable(table, day, result, unresolved, current)
 
@@ -371,8 +377,11 @@ def _carry(lineage: Lineage, unit_id: int, is_current, counts: list, share=Fract
         return {}
     found: dict = {}
     for edge in edges:
-        parts = [lineage.part(count, edge) for count in counts]
-        next_share = None if share is None or edge.share is None else share * edge.share
+        if edge.share is WHOLE:  # the common case (merges, renames): the counts pass whole, no Fraction arithmetic
+            parts, next_share = counts, share
+        else:
+            parts = [lineage.part(count, edge) for count in counts]
+            next_share = None if share is None or edge.share is None else share * edge.share
         for target, (target_parts, target_share, target_unknown) in _carry(
             lineage, edge.successor_id, is_current, parts, next_share, unknown or edge.share is None, (*path, unit_id)
         ).items():

@@ -9,15 +9,17 @@ conserves households and poor households across any merge/split graph.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .models import Locality, LocalitySuccession, SuccessionKind
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A succession as the graph walks it. A named tuple: a national graph has 14.000 of them, and a frozen dataclass
+    took four times as long to build."""
+
     predecessor_id: int
     successor_id: int
     kind: str
@@ -25,10 +27,13 @@ class Edge:
     effective_date: datetime.date
 
 
+WHOLE = Fraction(1)
+
+
 def edge_share(kind: str, share_percent: Decimal | None) -> Fraction | None:
     if share_percent is not None:
-        return Fraction(share_percent) / 100
-    return None if kind == SuccessionKind.SPLIT else Fraction(1)
+        return WHOLE if share_percent == 100 else Fraction(share_percent) / 100
+    return None if kind == SuccessionKind.SPLIT else WHOLE
 
 
 class Lineage:
@@ -136,5 +141,31 @@ def apportion(count: int, edges: list[Edge]) -> dict[int, int]:
     return floors
 
 
-def names(unit_ids) -> dict[int, Locality]:
-    return {unit.pk: unit for unit in Locality.objects.filter(pk__in=set(unit_ids)).order_by()}
+# What a lineage computation reads of each unit: a national table meets 14.000 of them, and whole rows took a third of
+# the "on today's units" page (docs/performance.md). Another field read later costs a query per unit: add it here.
+LINEAGE_UNIT_FIELDS = ("id", "name", "slug", "kind", "level", "parent_id", "valid_from", "valid_to")
+
+
+class UnitDates(NamedTuple):
+    """What the walk over a national graph needs of a unit, read as plain values (no model instance)."""
+
+    name: str
+    slug: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+def unit_dates(unit_ids) -> dict[int, UnitDates]:
+    rows = Locality.objects.filter(pk__in=set(unit_ids)).order_by()
+    return {pk: UnitDates(*values) for pk, *values in rows.values_list("pk", "name", "slug", "valid_from", "valid_to")}
+
+
+def names(unit_ids, *, light: bool = False) -> dict[int, Locality]:
+    """The units by id; `light` reads only LINEAGE_UNIT_FIELDS (the national table on today's units)."""
+    query = Locality.objects.filter(pk__in=set(unit_ids)).order_by()
+    if light:
+        query = query.only(*LINEAGE_UNIT_FIELDS)
+    return {unit.pk: unit for unit in query}

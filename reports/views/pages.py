@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from analysis.deadlines import reporting_deadlines
 from analysis.lineage import table_on_units_of
 from analysis.quality import check_plan
-from kernel.numbers import format_count, format_decimal
+from kernel.numbers import Formatter, format_count
 from kernel.page_cache import revision_cached
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
@@ -308,28 +308,32 @@ def _today_rows_html(today, width: int) -> str:
         escape(_("not comparable")),
     )
     missing_label, unknown = escape(_("missing")), escape(_("share unknown"))
+    formatter = Formatter()  # the language's separators, looked up once for 50.000 cells
+    # One reverse() for the table: a unit's address is this with its slug (a slug is [-a-z0-9], nothing to quote).
+    prefix, suffix = reverse("reports:locality", args=["slug-here"]).split("slug-here")
+
+    def locality_url(slug: str) -> str:
+        return escape(f"{prefix}{slug}{suffix}")
+
+    def source_text(source) -> str:
+        if source.share is None:
+            return f"{escape(source.name)} ({unknown})"
+        percent = 100 if source.share == 1 else source.share_percent
+        if percent == 100:
+            return escape(source.name)
+        return f"{escape(source.name)} ({formatter.decimal(percent)}%)"
+
     lines = []
     for row in today.rows:
-        url = escape(reverse("reports:locality", args=[row.unit.slug]))
+        url = locality_url(row.unit.slug)
         if row.complete:
-            cells = "".join(f'<td class="num">{cell}</td>' for cell in row.shown_cells)
+            cells = "".join(f'<td class="num">{cell}</td>' for cell in row.formatted_cells(formatter))
         else:
             cells = f'<td colspan="{width}" class="muted">{incomplete}</td>'
-        sources = "; ".join(
-            escape(source.name)
-            + (
-                f" ({unknown})"
-                if source.share_percent is None
-                else ""
-                if source.share_percent == 100
-                else f" ({format_decimal(source.share_percent)}%)"
-            )
-            for source in row.sources
-        )
+        sources = "; ".join(source_text(source) for source in row.sources)
         if row.missing:
             sources += f'<br><span class="badge warn">{missing_label}</span> ' + ", ".join(
-                f'<a href="{escape(reverse("reports:locality", args=[m.slug]))}">{escape(m.name)}</a>'
-                for m in row.missing
+                f'<a href="{locality_url(m.slug)}">{escape(m.name)}</a>' for m in row.missing
             )
         badge = (
             f'<span class="badge ok">{comparable}</span>'
