@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -26,9 +27,9 @@ from plans.models import FigureKind, HouseholdFigure, Plan
 COUNTS = ("households", "poor_households")
 
 
-@dataclass(frozen=True)
-class Source:
-    """A unit whose figure went into a point, with the share of it that did (None: unknown)."""
+class Source(NamedTuple):
+    """A unit whose figure went into a point, with the share of it that did (None: unknown). A named tuple: the
+    national table on today's units makes one per row (10.600), and a frozen dataclass was three times slower."""
 
     locality_id: int
     name: str
@@ -342,10 +343,11 @@ def table_on_units_of(table: HouseholdTable, day: datetime.date | None = None) -
             if share == 1 and not unknown:
                 whole_rows[target_id].append(row)
     shown = names(carried, light=True)
+    layout = _cell_layout(table.columns)
     result = []
     for target_id in sorted(carried, key=lambda pk: (shown[pk].level, shown[pk].name)):
         parts = carried[target_id]
-        cells = _cells(table.columns, parts)
+        cells = _cells(table.columns, parts, layout)
         # A predecessor that carries nothing of the table's rows (Thái Bình beside old Hưng Yên's table).
         missing = [
             Source(edge.predecessor_id, units[edge.predecessor_id].name, units[edge.predecessor_id].slug, None)
@@ -395,18 +397,34 @@ def _carry(lineage: Lineage, unit_id: int, is_current, counts: list, share=Fract
     return found
 
 
-def _cells(columns: list[Column], parts: dict[int, list]) -> list:
-    sums = {column.index: _sum(parts[column.index]) for column in columns if column.field in COUNT_FIELDS}
-    by_field = {(c.year, c.kind, c.field): sums.get(c.index) for c in columns}
+def _cells(columns: list[Column], parts: dict[int, list], layout: list | None = None) -> list:
+    """The carried counts summed, each rate recomputed from its year's and kind's counts."""
+    layout = layout or _cell_layout(columns)
+    sums = {index: _sum(parts[index]) for kind, index, *_sources in layout if kind == "count"}
     cells = []
+    for kind, index, poor, households in layout:
+        if kind == "rate":
+            cells.append(compute_rate(sums.get(poor), sums.get(households)))
+        else:
+            cells.append(sums.get(index))
+    return cells
+
+
+def _cell_layout(columns: list[Column]) -> list[tuple]:
+    """Per column: ("count", its index, …), ("rate", its index, the poor households' index, the households' index)
+    or ("other", …) — worked out once per table, not once per unit (3.500 on a national table)."""
+    by_field = {(c.year, c.kind, c.field): c.index for c in columns if c.field in COUNT_FIELDS}
+    layout = []
     for column in columns:
         if column.is_rate:
-            cells.append(
-                compute_rate(
+            layout.append(
+                (
+                    "rate",
+                    column.index,
                     by_field.get((column.year, column.kind, "poor_households")),
                     by_field.get((column.year, column.kind, "households")),
                 )
             )
         else:
-            cells.append(sums.get(column.index))
-    return cells
+            layout.append(("count" if column.field in COUNT_FIELDS else "other", column.index, None, None))
+    return layout

@@ -43,6 +43,7 @@ class Lineage:
         self.edges = edges
         self.successors: dict[int, list[Edge]] = defaultdict(list)
         self.predecessors: dict[int, list[Edge]] = defaultdict(list)
+        self._apportioned: dict[tuple[int, int], dict[int, int]] = {}
         for edge in edges:
             self.successors[edge.predecessor_id].append(edge)
             self.predecessors[edge.successor_id].append(edge)
@@ -100,7 +101,10 @@ class Lineage:
             return None
         if edge.share == 1:
             return count
-        return apportion(count, self.successors[edge.predecessor_id])[edge.successor_id]
+        key = (edge.predecessor_id, count)  # each of a split's successors asks for the same apportionment
+        if key not in self._apportioned:
+            self._apportioned[key] = apportion(count, self.successors[edge.predecessor_id])
+        return self._apportioned[key][edge.successor_id]
 
     def onto(self, unit_id: int, is_current) -> tuple[dict[int, Fraction | None], bool]:
         """Where a unit's households went: {current unit id: share (None: unknown)} following successions until
@@ -158,9 +162,18 @@ class UnitDates(NamedTuple):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
+# Above this many units the whole catalogue is read instead: a national table meets most of it, and an IN list of
+# 14.000 parameters cost more than the rows it saved (docs/performance.md).
+_WHOLE_CATALOGUE_FROM = 2000
+
+
 def unit_dates(unit_ids) -> dict[int, UnitDates]:
-    rows = Locality.objects.filter(pk__in=set(unit_ids)).order_by()
-    return {pk: UnitDates(*values) for pk, *values in rows.values_list("pk", "name", "slug", "valid_from", "valid_to")}
+    wanted = set(unit_ids)
+    rows = Locality.objects.order_by()
+    if len(wanted) <= _WHOLE_CATALOGUE_FROM:
+        rows = rows.filter(pk__in=wanted)
+    values = rows.values_list("pk", "name", "slug", "valid_from", "valid_to")
+    return {pk: UnitDates(*rest) for pk, *rest in values if pk in wanted}
 
 
 def names(unit_ids, *, light: bool = False) -> dict[int, Locality]:
