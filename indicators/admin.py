@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kernel.admin_base import NumberFormattingAdmin
 from kernel.numbers import format_measure
 from plans.admin import LegalBasisInline, PlanAdmin
+from plans.forms import CoordinatingAgenciesForm
 
 from .models import Dimension, Indicator, PlanIndicator
 
@@ -54,6 +55,7 @@ class PlanIndicatorAdmin(NumberFormattingAdmin):
     search_fields = ["text", "indicator__name", "responsible_as_written"]
     autocomplete_fields = ["indicator", "lead_agency", "coordinating_agencies", "plan", "section"]
     list_select_related = ["indicator__dimension", "lead_agency", "plan"]
+    form = CoordinatingAgenciesForm
     # workflow.admin adds the yearly values, written through the one write service
 
     @admin.display(description=_("text as written"))

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kernel.fields import MeasureField
 from kernel.numbers import VIETNAMESE, NumberFormatError, format_measure, parse_number
+from plans.models.agencies import CoordinatingAgenciesRule
 from plans.models.documents import MAX_YEAR, MIN_YEAR
 
 
@@ -64,7 +65,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class PlanIndicator(models.Model):
+class PlanIndicator(CoordinatingAgenciesRule, models.Model):
     """An indicator as one plan states it: the text as written, where it stands, who leads it."""
 
     plan = models.ForeignKey("plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
@@ -127,6 +128,7 @@ class PlanIndicator(models.Model):
         errors = {}
         if self.plan_id and self.lead_agency_id and self.lead_agency.province_id != self.plan.province_id:
             errors["lead_agency"] = _("The agency belongs to another province than the plan.")
+        errors.update(self.coordinating_agencies_errors())
         if self.plan_id and self.appendix_id and self.appendix.plan_id != self.plan_id:
             errors["appendix"] = _("The appendix belongs to another plan.")
         if self.plan_id and self.section_id and self.section.plan_id != self.plan_id:

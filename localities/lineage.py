@@ -9,15 +9,17 @@ conserves households and poor households across any merge/split graph.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .models import Locality, LocalitySuccession, SuccessionKind
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A succession as the graph walks it. A named tuple: a national graph has 14.000 of them, and a frozen dataclass
+    took four times as long to build."""
+
     predecessor_id: int
     successor_id: int
     kind: str
@@ -25,10 +27,13 @@ class Edge:
     effective_date: datetime.date
 
 
+WHOLE = Fraction(1)
+
+
 def edge_share(kind: str, share_percent: Decimal | None) -> Fraction | None:
     if share_percent is not None:
-        return Fraction(share_percent) / 100
-    return None if kind == SuccessionKind.SPLIT else Fraction(1)
+        return WHOLE if share_percent == 100 else Fraction(share_percent) / 100
+    return None if kind == SuccessionKind.SPLIT else WHOLE
 
 
 class Lineage:
@@ -38,6 +43,7 @@ class Lineage:
         self.edges = edges
         self.successors: dict[int, list[Edge]] = defaultdict(list)
         self.predecessors: dict[int, list[Edge]] = defaultdict(list)
+        self._apportioned: dict[tuple[int, int], dict[int, int]] = {}
         for edge in edges:
             self.successors[edge.predecessor_id].append(edge)
             self.predecessors[edge.successor_id].append(edge)
@@ -95,7 +101,10 @@ class Lineage:
             return None
         if edge.share == 1:
             return count
-        return apportion(count, self.successors[edge.predecessor_id])[edge.successor_id]
+        key = (edge.predecessor_id, count)  # each of a split's successors asks for the same apportionment
+        if key not in self._apportioned:
+            self._apportioned[key] = apportion(count, self.successors[edge.predecessor_id])
+        return self._apportioned[key][edge.successor_id]
 
     def onto(self, unit_id: int, is_current) -> tuple[dict[int, Fraction | None], bool]:
         """Where a unit's households went: {current unit id: share (None: unknown)} following successions until
@@ -136,5 +145,40 @@ def apportion(count: int, edges: list[Edge]) -> dict[int, int]:
     return floors
 
 
-def names(unit_ids) -> dict[int, Locality]:
-    return {unit.pk: unit for unit in Locality.objects.filter(pk__in=set(unit_ids)).order_by()}
+# What a lineage computation reads of each unit: a national table meets 14.000 of them, and whole rows took a third of
+# the "on today's units" page (docs/performance.md). Another field read later costs a query per unit: add it here.
+LINEAGE_UNIT_FIELDS = ("id", "name", "slug", "kind", "level", "parent_id", "valid_from", "valid_to")
+
+
+class UnitDates(NamedTuple):
+    """What the walk over a national graph needs of a unit, read as plain values (no model instance)."""
+
+    name: str
+    slug: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+# Above this many units the whole catalogue is read instead: a national table meets most of it, and an IN list of
+# 14.000 parameters cost more than the rows it saved (docs/performance.md).
+_WHOLE_CATALOGUE_FROM = 2000
+
+
+def unit_dates(unit_ids) -> dict[int, UnitDates]:
+    wanted = set(unit_ids)
+    rows = Locality.objects.order_by()
+    if len(wanted) <= _WHOLE_CATALOGUE_FROM:
+        rows = rows.filter(pk__in=wanted)
+    values = rows.values_list("pk", "name", "slug", "valid_from", "valid_to")
+    return {pk: UnitDates(*rest) for pk, *rest in values if pk in wanted}
+
+
+def names(unit_ids, *, light: bool = False) -> dict[int, Locality]:
+    """The units by id; `light` reads only LINEAGE_UNIT_FIELDS (the national table on today's units)."""
+    query = Locality.objects.filter(pk__in=set(unit_ids)).order_by()
+    if light:
+        query = query.only(*LINEAGE_UNIT_FIELDS)
+    return {unit.pk: unit for unit in query}

@@ -9,6 +9,7 @@ from kernel.admin_base import (
 )
 
 from .columns import ColumnsWidget
+from .forms import CoordinatingAgenciesForm
 from .models import (
     Agency,
     AgencyResponsibility,
@@ -68,6 +69,7 @@ class PolicyTaskInline(admin.StackedInline):
         "note",
     ]
     autocomplete_fields = ["lead_agency", "coordinating_agencies"]
+    form = CoordinatingAgenciesForm
 
 
 class ReportingObligationInline(admin.StackedInline):
@@ -313,6 +315,7 @@ class PolicyTaskAdmin(NumberFormattingAdmin):
     search_fields = ["text", "lead_as_written", "coordinating_as_written", "note"]
     autocomplete_fields = ["lead_agency", "coordinating_agencies", "plan"]
     list_select_related = ["lead_agency", "plan"]
+    form = CoordinatingAgenciesForm
 
     @admin.display(description=_("task"))
     def short_text(self, obj):

@@ -24,6 +24,7 @@ from .models import (
     ProgramProject,
     Recipient,
     ReportingObligation,
+    refuse_coordinating_agencies_of_another_province,
 )
 
 # The parts of the text that belong to one plan.
@@ -94,3 +95,8 @@ def connect() -> None:
     post_save.connect(_agency_changed, sender=Agency, dispatch_uid="text_revision_Agency")
     post_save.connect(_province_changed, sender=Locality, dispatch_uid="text_revision_Locality")
     m2m_changed.connect(_led_projects_changed, sender=Duty.led_projects.through, dispatch_uid="text_revision_projects")
+    m2m_changed.connect(
+        refuse_coordinating_agencies_of_another_province,
+        sender=PolicyTask.coordinating_agencies.through,
+        dispatch_uid="policy_task_coordinating_agencies_of_the_province",
+    )

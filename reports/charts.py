@@ -115,8 +115,13 @@ def line_chart(
     series: list[tuple[str, dict[int, object]]],
     unit: str = "%",
     chart_id: str = "lines",
+    breaks: dict[int, str] | None = None,
 ) -> SafeString:
-    """Lines over years: one per series (a district, or results and targets of one locality)."""
+    """Lines over years: one per series (a district, or results and targets of one locality).
+
+    `breaks` maps a year to the label of what changes there (a new poverty standard): no line joins the year
+    before it to it, and a dashed rule between the two says so, in the picture and in its text alternative."""
+    breaks = {year: label for year, label in (breaks or {}).items() if year in years and years.index(year) > 0}
     numbers = Formatter()
     format_decimal, format_rate = numbers.decimal, numbers.rate
     left, plot_width, plot_height, top = 60, 520, 260, 70
@@ -154,12 +159,29 @@ def line_chart(
             f'<text x="{x_of(year)}" y="{top + plot_height + 18}" text-anchor="middle" font-size="12" {FONT}>'
             f"{year}</text>"
         )
+    for year, label in sorted(breaks.items()):
+        x = (x_of(years[years.index(year) - 1]) + x_of(year)) / 2
+        body.append(
+            f'<line class="standard-break" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_height}" '
+            f'stroke="#a61c00" stroke-dasharray="5,4"/>'
+        )
+        body.append(f'<text x="{x + 4:.1f}" y="{top + 12}" font-size="11" fill="#a61c00" {FONT}>{escape(label)}</text>')
     for index, (_label, points) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        coordinates = [(x_of(year), y_of(value), value) for year, value in sorted(points.items()) if value is not None]
-        if len(coordinates) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in coordinates)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        segments: list[list] = [[]]  # the line is drawn in pieces: none crosses a break
+        previous = None
+        for year, value in sorted(points.items()):
+            if value is None:
+                continue
+            if previous is not None and any(previous < start <= year for start in breaks):
+                segments.append([])
+            segments[-1].append((x_of(year), y_of(value), value))
+            previous = year
+        coordinates = [point for part in segments for point in part]
+        for part in segments:
+            if len(part) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in part)
+                body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for x, y, _value in coordinates:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
         if len(series) <= 3:  # few lines: label every point
@@ -175,4 +197,6 @@ def line_chart(
         f"{label}: " + ", ".join(f"{year} {format_rate(value)}{unit}" for year, value in sorted(points.items()))
         for label, points in series
     )
+    if breaks:
+        desc = "; ".join([desc, *(f"{year}: {label}" for year, label in sorted(breaks.items()))])
     return _svg(width, height, title, desc or _("No figures"), body, chart_id)

@@ -61,13 +61,16 @@ class Change:
     column: str  # the column as the layout names it
     sheet: str
     row: int
+    # The poverty standard the sheet's header names for the figure (a household figure only; "" when it names none:
+    # a new figure then gets the standard in force for its year).
+    standard: str = ""
 
     def to_session(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_session(cls, data: dict) -> "Change":
-        return cls(**{item.name: data[item.name] for item in fields(cls)})
+        return cls(**{item.name: data[item.name] for item in fields(cls) if item.name in data})
 
     @property
     def old_value(self) -> Decimal | None:
@@ -224,6 +227,8 @@ def _edits(plan: Plan, groups: dict[str, list[Change]]) -> tuple[list[FigureEdit
         values = {change.field: _model_value(change) for change in group}
         expected = {change.field: change.old_value for change in group}
         if first.target == HOUSEHOLD:
+            if first.standard:
+                values["standard_id"] = first.standard
             figure_edits.append(FigureEdit(key, owner, first.year, first.kind, values, expected=expected))
         else:
             value_edits.append(ValueEdit(key, owner, first.year, first.kind, values, expected=expected))

@@ -31,6 +31,7 @@ from kernel.text import normalize
 from localities.models import Locality
 from plan_tables.household import COUNT_FIELDS, FIGURE_ATTRIBUTES, household_table
 from plans.models import HouseholdFigure, Plan
+from plans.models.standards import standard_periods
 from workflow.models import Table
 from workflow.permissions import Checker
 from workflow.services import RATE_TOLERANCE
@@ -302,7 +303,9 @@ class _Sheet:
             self.error(decision.reason, row, 1)
         return False
 
-    def add_change(self, target: str, owner_id: int, column: SheetColumn, attribute: str, old, new, label, row):
+    def add_change(
+        self, target: str, owner_id: int, column: SheetColumn, attribute: str, old, new, label, row, standard=""
+    ):
         self.result.changes.append(
             Change(
                 target=target,
@@ -317,6 +320,7 @@ class _Sheet:
                 column=column.title,
                 sheet=self.ws.title,
                 row=row,
+                standard=standard,
             )
         )
 
@@ -361,6 +365,64 @@ class HouseholdSheet(_Sheet):
         for table_row in self.table_rows:
             for name in (table_row.label, table_row.locality_name):
                 self.by_label.setdefault(normalize(name).casefold(), table_row)
+
+    # The line the export writes in the blank row above the header (plan_tables.household `standard_line`), in
+    # either language: “Chuẩn nghèo: 2021–2026 (Nghị định 07/2021/NĐ-CP)”.
+    STANDARD_LINE_STARTS = ("chuẩn nghèo", "poverty standard")
+
+    def _check_header(self, header_row: int) -> bool:
+        ok = super()._check_header(header_row)
+        self.standard_row, self.named_standards = self._read_standard_line(header_row)
+        self.refused_years: set[int] = set()
+        return ok
+
+    def _read_standard_line(self, header_row: int) -> tuple[int | None, list[str]]:
+        """The row of the header's poverty-standard line and the codes of the standards it names, by their legal
+        basis (or code); (None, []) without such a line: then each new figure gets the standard in force for its
+        year (HouseholdFigure.clean)."""
+        for row in range(1, header_row):
+            value = self.ws.cell(row=row, column=1).value
+            text = normalize(str(value)).casefold() if isinstance(value, str) else ""
+            if not text.startswith(self.STANDARD_LINE_STARTS):
+                continue
+            named = [
+                code
+                for code, (_first, _last, basis) in standard_periods().items()
+                if normalize(basis).casefold() in text or code.casefold() in text
+            ]
+            if not named:
+                self.error(
+                    _(
+                        "Cell A%(row)s names no poverty standard the application knows (“%(text)s”): name it by its "
+                        "legal basis, e.g. “Nghị định 07/2021/NĐ-CP”, or clear the cell."
+                    )
+                    % {"row": row, "text": normalize(str(value))[:120]},
+                    row,
+                )
+            return row, named
+        return None, []
+
+    def _standard_of(self, year: int, column: SheetColumn) -> str | None:
+        """The standard the header names for a figure of `year` (the latest to start, where two cover it); None
+        after refusing, once per year, a header whose standards do not measure that year."""
+        periods = standard_periods()
+        covering = sorted(
+            (periods[code][0], code) for code in self.named_standards if periods[code][0] <= year <= periods[code][1]
+        )
+        if covering:
+            return covering[-1][1]
+        if year not in self.refused_years:
+            self.refused_years.add(year)
+            named = "; ".join(f"{periods[c][2]} ({periods[c][0]}–{periods[c][1]})" for c in self.named_standards)
+            self.error(
+                _(
+                    "Cell A%(row)s names the poverty standard %(named)s, which does not measure %(year)s (column "
+                    "“%(column)s”): name the standard in force for %(year)s or clear the cell."
+                )
+                % {"row": self.standard_row, "named": named, "year": year, "column": column.title},
+                self.standard_row,
+            )
+        return None
 
     def _figure(self, cell, row: int, position: int, column: SheetColumn):
         is_count = column.field in COUNT_FIELDS
@@ -463,6 +525,11 @@ class HouseholdSheet(_Sheet):
                 changed.append(rate_index)
         if not self.permitted(self.checker.can_edit_figure(self.localities[table_row.locality_id]), row):
             return
+        standard = ""
+        if self.named_standards:
+            standard = self._standard_of(key[0], columns[indexes[0]])
+            if standard is None:
+                return
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)
         if stored is not None:
             candidate = copy.copy(stored)
@@ -474,6 +541,8 @@ class HouseholdSheet(_Sheet):
             candidate = HouseholdFigure(
                 plan=self.plan, locality_id=table_row.locality_id, year=year, kind=kind, **figures
             )
+        if standard:
+            candidate.standard_id = standard
         try:
             # The model's check constraints restate clean()'s rules and Django checks each with a query of its own
             # (9 a row, seconds for a commune table): clean() gives the same messages, and the commit validates
@@ -495,6 +564,7 @@ class HouseholdSheet(_Sheet):
                 values[index],
                 table_row.label,
                 row,
+                standard=standard,
             )
 
     def finish(self) -> None:

@@ -1,4 +1,12 @@
-from .agencies import Agency, AgencyKind, AgencySuccession, ProgramProject
+from .agencies import (
+    Agency,
+    AgencyKind,
+    AgencySuccession,
+    CoordinatingAgenciesRule,
+    ProgramProject,
+    coordinating_agencies_error,
+    refuse_coordinating_agencies_of_another_province,
+)
 from .documents import (
     Appendix,
     AppendixKind,
@@ -29,6 +37,7 @@ __all__ = [
     "Appendix",
     "AppendixKind",
     "AppendixRow",
+    "CoordinatingAgenciesRule",
     "Duty",
     "FigureKind",
     "HouseholdFigure",
@@ -43,4 +52,6 @@ __all__ = [
     "ReportingFrequency",
     "ReportingObligation",
     "SectionKind",
+    "coordinating_agencies_error",
+    "refuse_coordinating_agencies_of_another_province",
 ]

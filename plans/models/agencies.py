@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -77,6 +77,59 @@ class Agency(models.Model):
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end of validity cannot be before its start.")})
+
+
+def coordinating_agencies_error(agencies, province_id) -> ValidationError | None:
+    """The refusal of coordinating agencies of another province than the plan's (the lead agency's rule, for the
+    many-to-many field): a plan's agencies are its own province's. None when all belong to the province."""
+    strangers = [agency for agency in agencies if agency.province_id != province_id]
+    if not strangers:
+        return None
+    return ValidationError(
+        _("These coordinating agencies belong to another province than the plan: %(agencies)s."),
+        code="agency_of_another_province",
+        params={"agencies": "; ".join(str(agency) for agency in strangers)},
+    )
+
+
+class CoordinatingAgenciesRule:
+    """Mixin of the models with a plan and coordinating agencies (PlanIndicator, PolicyTask).
+
+    A many-to-many field is written after the row, so clean() checks the agencies a form is about to set
+    (`pending_coordinating_agencies`, set by CoordinatingAgenciesForm) or, failing that, those already stored; the
+    m2m_changed guard (`refuse_coordinating_agencies_of_another_province`) refuses any other way of adding them.
+    """
+
+    pending_coordinating_agencies = None
+
+    def coordinating_agencies_errors(self) -> dict:
+        try:  # by the object: on a new plan's admin page, its inlines' rows name a plan not saved yet
+            province_id = self.plan.province_id
+        except ObjectDoesNotExist:
+            return {}
+        agencies = self.pending_coordinating_agencies
+        if agencies is None:
+            if not self.pk:
+                return {}
+            agencies = self.coordinating_agencies.select_related("province")
+        error = coordinating_agencies_error(agencies, province_id)
+        return {"coordinating_agencies": error} if error else {}
+
+
+def refuse_coordinating_agencies_of_another_province(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """m2m_changed guard: adding a coordinating agency of another province than the plan's raises the clean()
+    message, whichever code adds it (admin, seed loader, shell)."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # agency.coordinated_….add(task, …): the rows named must be plans of the agency's province
+        rows = model.objects.filter(pk__in=pk_set).exclude(plan__province_id=instance.province_id)
+        if rows.exists():
+            raise coordinating_agencies_error([instance], rows.first().plan.province_id)
+        return
+    agencies = model.objects.filter(pk__in=pk_set).select_related("province")
+    error = coordinating_agencies_error(agencies, instance.plan.province_id)
+    if error:
+        raise error
 
 
 class AgencySuccession(models.Model):

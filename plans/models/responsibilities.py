@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .agencies import CoordinatingAgenciesRule
 from .documents import MAX_YEAR, MIN_YEAR
 
 
@@ -68,7 +69,7 @@ class Duty(models.Model):
         return f"{self.marker} {self.text[:80]}".strip()
 
 
-class PolicyTask(models.Model):
+class PolicyTask(CoordinatingAgenciesRule, models.Model):
     """A policy to be drafted (Hưng Yên's Phụ lục 03): task, lead, coordinating agencies, deadline, note."""
 
     plan = models.ForeignKey(
@@ -123,6 +124,7 @@ class PolicyTask(models.Model):
             errors["deadline_date"] = _("The deadline date is not in the deadline year.")
         if self.plan_id and self.lead_agency_id and self.lead_agency.province_id != self.plan.province_id:
             errors["lead_agency"] = _("The agency belongs to another province than the plan.")
+        errors.update(self.coordinating_agencies_errors())
         if self.appendix_id and self.plan_id and self.appendix.plan_id != self.plan_id:
             errors["appendix"] = _("The appendix belongs to another plan.")
         if errors:

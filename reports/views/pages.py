@@ -1,5 +1,6 @@
 """The public report pages: thin views over selectors, tables and charts."""
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django_tables2 import RequestConfig
 from analysis.deadlines import reporting_deadlines
 from analysis.lineage import table_on_units_of
 from analysis.quality import check_plan
-from kernel.numbers import format_count, format_decimal
+from kernel.numbers import Formatter, format_count
 from kernel.page_cache import revision_cached
 from localities.models import Locality
 from plan_tables import selectors as plan_tables
@@ -157,11 +158,36 @@ def _rate_bar_chart(table: HouseholdTable):
     )
 
 
+def _standard_breaks(table: HouseholdTable, years: list[int]) -> dict[int, str]:
+    """The years at which the table's figures change poverty standard, with the label a chart prints there: lines
+    are not joined across them (two standards measure different things), as in the locality's chart."""
+    if len(table.standards) < 2:
+        return {}
+    by_year: dict[int, Counter] = defaultdict(Counter)
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        for (year, _kind), figure in row.figures.items():
+            if figure.standard_id:
+                by_year[year][figure.standard_id] += 1
+    breaks, previous = {}, None
+    for year in years:
+        if not by_year[year]:
+            continue
+        code = by_year[year].most_common(1)[0][0]
+        if previous is not None and code != previous:
+            breaks[year] = _("poverty standard %(standard)s from %(year)s") % {
+                "standard": standard_label(code),
+                "year": year,
+            }
+        previous = code
+    return breaks
+
+
 def _trajectory_charts(table: HouseholdTable):
     rate_columns = [c for c in table.columns if c.is_rate]
     years = sorted({c.year for c in rate_columns})
     if len(years) < 2:
         return []
+    breaks = _standard_breaks(table, years)
     chosen = _chart_rows(table)
     if chosen.ranked_by is None:
         title = _("Poverty rate by %(units)s across the years (%%)") % {"units": table.words.units}
@@ -176,6 +202,7 @@ def _trajectory_charts(table: HouseholdTable):
         years=years,
         series=[(row.label, {c.year: row.cells[c.index] for c in rate_columns}) for row in chosen.rows],
         chart_id=f"trajectories-{table.appendix.code}",
+        breaks=breaks,
     )
     total_series = []
     if table.total is not None:
@@ -190,6 +217,7 @@ def _trajectory_charts(table: HouseholdTable):
         years=years,
         series=total_series,
         chart_id=f"province-{table.appendix.code}",
+        breaks=breaks,
     )
     return [lines, province]
 
@@ -282,28 +310,32 @@ def _today_rows_html(today, width: int) -> str:
         escape(_("not comparable")),
     )
     missing_label, unknown = escape(_("missing")), escape(_("share unknown"))
+    formatter = Formatter()  # the language's separators, looked up once for 50.000 cells
+    # One reverse() for the table: a unit's address is this with its slug (a slug is [-a-z0-9], nothing to quote).
+    prefix, suffix = reverse("reports:locality", args=["slug-here"]).split("slug-here")
+
+    def locality_url(slug: str) -> str:
+        return escape(f"{prefix}{slug}{suffix}")
+
+    def source_text(source) -> str:
+        if source.share is None:
+            return f"{escape(source.name)} ({unknown})"
+        percent = 100 if source.share == 1 else source.share_percent
+        if percent == 100:
+            return escape(source.name)
+        return f"{escape(source.name)} ({formatter.decimal(percent)}%)"
+
     lines = []
     for row in today.rows:
-        url = escape(reverse("reports:locality", args=[row.unit.slug]))
+        url = locality_url(row.unit.slug)
         if row.complete:
-            cells = "".join(f'<td class="num">{cell}</td>' for cell in row.shown_cells)
+            cells = "".join(f'<td class="num">{cell}</td>' for cell in row.formatted_cells(formatter))
         else:
             cells = f'<td colspan="{width}" class="muted">{incomplete}</td>'
-        sources = "; ".join(
-            escape(source.name)
-            + (
-                f" ({unknown})"
-                if source.share_percent is None
-                else ""
-                if source.share_percent == 100
-                else f" ({format_decimal(source.share_percent)}%)"
-            )
-            for source in row.sources
-        )
+        sources = "; ".join(source_text(source) for source in row.sources)
         if row.missing:
             sources += f'<br><span class="badge warn">{missing_label}</span> ' + ", ".join(
-                f'<a href="{escape(reverse("reports:locality", args=[m.slug]))}">{escape(m.name)}</a>'
-                for m in row.missing
+                f'<a href="{locality_url(m.slug)}">{escape(m.name)}</a>' for m in row.missing
             )
         badge = (
             f'<span class="badge ok">{comparable}</span>'
