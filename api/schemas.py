@@ -291,6 +291,19 @@ class SuccessionOut(BaseModel):
     kind_label: str
     effective_date: datetime.date
     legal_basis: str
+    share_percent: float | None = Field(
+        description="The share (%) of the predecessor's households that went to the successor: 100 when the whole "
+        "unit passed (rename, upgrade, merge), null when nobody recorded it (a split without a share)."
+    )
+
+
+class SourceOut(BaseModel):
+    unit: str = Field(description="Slug of a predecessor unit.")
+    name: str
+    share_percent: float | None = Field(
+        description="The share (%) of its households carried into the point; null when unknown (not comparable)."
+    )
+    plan: str | None = Field(description="Slug of the plan that published its figure; null for a missing unit.")
 
 
 class SeriesPointOut(BaseModel):
@@ -309,7 +322,24 @@ class SeriesPointOut(BaseModel):
         description="`own`: published for this unit; `derived`: carried from the units in `derived_from`."
     )
     derived_from: list[str] = Field(description="Slugs of the units a derived figure comes from.")
-    method: str = Field(description="How a derived figure was obtained (e.g. `rename`, `upgrade`); empty if own.")
+    method: str = Field(
+        description="How a derived figure was obtained: the kinds of the successions into the unit (`rename`, "
+        "`upgrade`, `merge`, `split`, joined by `+` when several); empty if own."
+    )
+    sources: list[SourceOut] = Field(
+        description="For a derived figure: each unit whose figure went into it, with the share carried."
+    )
+    complete: bool = Field(
+        description="False when a predecessor has no figure for the year and kind: `households` and "
+        "`poor_households` are then null, the sums of what is known are in `partial_…`, never given as the total."
+    )
+    missing: list[SourceOut] = Field(description="The predecessors whose figure is missing (when not `complete`).")
+    comparable: bool = Field(
+        description="False when incomplete, when a share of households is unknown, when the predecessors were "
+        "measured under different poverty standards, or when the standard changed from the previous point."
+    )
+    partial_households: int | None = Field(description="When not `complete`: the households of what is known.")
+    partial_poor_households: int | None = Field(description="When not `complete`: the poor households known.")
 
 
 class LocalityDetail(LocalityOut):
