@@ -132,7 +132,11 @@ class PlanDetail(PlanSummary):
     responsibilities: list[ResponsibilityOut] = Field(description="Each agency's duties (Tổ chức thực hiện).")
     reporting: list[DeadlineOut]
     appendices: list[AppendixRef]
-    follows: PlanRef | None = Field(description="The plan this one follows on from, where recorded.")
+    follows: PlanRef | None = Field(
+        description="The plan this one follows on from, where recorded and the caller may read it (a Thành phố Huế "
+        "plan follows Tỉnh Thừa Thiên Huế's)."
+    )
+    followed_by: list[PlanRef] = Field(description="The plans (that the caller may read) that follow on from this one.")
 
 
 # --- appendix tables -------------------------------------------------------------------------------------------
@@ -372,8 +376,21 @@ class AgencyPage(BaseModel):
     next: str | None
 
 
+class AgencySuccessionOut(BaseModel):
+    agency: AgencyRef = Field(description="The agency on the other side of the succession.")
+    effective_date: datetime.date
+    duties: str = Field(description="The duties that moved, as recorded (e.g. “giảm nghèo”); empty when not recorded.")
+    legal_basis: str
+
+
 class AgencyDetail(AgencyOut):
     predecessors: list[AgencyRef]
+    successions: list[AgencySuccessionOut] = Field(
+        description="The agencies that took over (some of) its duties, with the date and the duties."
+    )
+    predecessions: list[AgencySuccessionOut] = Field(
+        description="The agencies whose duties (some of them) it took over, with the date and the duties."
+    )
     plans: list[PlanRef] = Field(description="The plans (that the caller may read) giving it duties or indicators.")
     indicators_url: str
 

@@ -28,6 +28,7 @@ from plans.models import (
     Agency,
     AgencyKind,
     AgencyResponsibility,
+    AgencySuccession,
     Appendix,
     AppendixKind,
     AppendixRow,
@@ -256,12 +257,23 @@ def plan_detail(user, slug: str, today: datetime.date | None = None) -> dict:
                 for deadline in deadlines_of(obligations, today or timezone.localdate())
             ],
             "appendices": [appendix_ref(plan.slug, appendix) for appendix in plan.appendices.order_by("order", "code")],
-            # The plans that follow other plans are recorded by the two-level reform's work (issue 12); until then
-            # no plan records one.
-            "follows": None,
+            **_plan_chain(user, plan),
         }
     )
     return detail
+
+
+def _plan_chain(user, plan: Plan) -> dict:
+    """The plan it follows and the plans that follow it (`Plan.follows`), those the caller may read: one query. A
+    plan the caller may not read is left out, as on the site: its existence is not revealed."""
+    related = visible_plans(user).filter(Q(pk=plan.follows_id) | Q(follows=plan)).order_by("first_year", "slug")
+    follows, followed_by = None, []
+    for other in related:
+        if other.pk == plan.follows_id:
+            follows = plan_ref(other)
+        else:
+            followed_by.append(plan_ref(other))
+    return {"follows": follows, "followed_by": followed_by}
 
 
 def _responsibilities(plan: Plan) -> list[dict]:
@@ -782,6 +794,27 @@ def derived_series(user, unit: Locality, kinds: dict, standards: dict) -> list[d
 # --- agencies --------------------------------------------------------------------------------------------------------
 
 
+def _agency_successions(agency: Agency) -> dict:
+    """Whose duties the agency took over and who took over its own (`AgencySuccession`), with the date, the duties
+    that moved and the legal basis: one query for both directions."""
+    rows = (
+        AgencySuccession.objects.filter(Q(predecessor=agency) | Q(successor=agency))
+        .select_related("predecessor__province", "successor__province")
+        .order_by("effective_date", "pk")
+    )
+    successions, predecessions = [], []
+    for row in rows:
+        own = row.predecessor_id == agency.pk
+        entry = {
+            "agency": agency_ref(row.successor if own else row.predecessor),
+            "effective_date": row.effective_date,
+            "duties": row.duties,
+            "legal_basis": row.legal_basis,
+        }
+        (successions if own else predecessions).append(entry)
+    return {"successions": successions, "predecessions": predecessions}
+
+
 AGENCY_KEYS = (Key("province__slug"), Key("slug"))
 
 
@@ -846,6 +879,7 @@ def agency_detail(user, province: str, slug: str) -> dict:
                 agency_ref(predecessor)
                 for predecessor in agency.predecessors.select_related("province").order_by("name")
             ],
+            **_agency_successions(agency),
             "plans": [plan_ref(plan) for plan in plans.order_by("slug")],
             "indicators_url": f"{BASE}/agencies/{agency.province.slug}/{agency.slug}/indicators",
         }
