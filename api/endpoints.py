@@ -287,12 +287,20 @@ def list_localities(
     ] = "",
     parent: Annotated[str, Query(description="Only the units directly under this one (slug).", max_length=200)] = "",
     level: Annotated[int | None, Query(ge=1, le=3, description="1 province, 2 district, 3 commune.")] = None,
+    q: Annotated[
+        str,
+        Query(
+            description="Search in names, slugs and codes (accents and case optional: `thai binh` finds Tỉnh Thái "
+            "Bình), among the units in force on the day of `on`.",
+            max_length=200,
+        ),
+    ] = "",
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ):
     """The tree of administrative units in force on a day, as a flat list (provinces first, then districts, then
     communes; each names its parent)."""
-    page = selectors.locality_page(on=_date("on", on), parent=parent, level=level, cursor=cursor, limit=limit)
+    page = selectors.locality_page(on=_date("on", on), parent=parent, level=level, search=q, cursor=cursor, limit=limit)
     return _page(request, LocalityPage, page)
 
 
