@@ -24,6 +24,7 @@ from .schemas import (
     AgencyPage,
     AppendixDetail,
     AppendixRowPage,
+    IndicatorDefinitionPage,
     LocalityDetail,
     LocalityPage,
     PlanDetail,
@@ -232,6 +233,21 @@ def list_appendix_rows(
 
 
 # --- indicators ---------------------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/indicators", response={200: IndicatorDefinitionPage, **LIST_ERRORS}, tags=["indicators"], url_name="definitions"
+)
+def list_indicator_definitions(
+    request,
+    dimension: Annotated[str, Query(description="A dimension's code, e.g. y-te.", max_length=30)] = "",
+    q: Annotated[str, Query(description="Search in names and codes (accents optional).", max_length=200)] = "",
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The indicators defined, by code: name, dimension, unit and direction — what the plans' indicators refer to."""
+    page = selectors.indicator_definition_page(dimension=dimension, search=q, cursor=cursor, limit=limit)
+    return _page(request, IndicatorDefinitionPage, page)
 
 
 @api.get(

@@ -260,6 +260,22 @@ class PlanIndicatorOut(BaseModel):
     url: str
 
 
+class IndicatorDefinitionOut(BaseModel):
+    code: str = Field(description="The indicator's code, stable across plans: `…/plans/{slug}/indicators/{code}`.")
+    name: str
+    dimension: DimensionOut
+    unit: str
+    unit_label: str
+    direction: Literal["increase", "decrease"]
+    direction_label: str
+
+
+class IndicatorDefinitionPage(BaseModel):
+    items: list[IndicatorDefinitionOut]
+    next_cursor: str | None
+    next: str | None
+
+
 class PlanIndicatorPage(BaseModel):
     items: list[PlanIndicatorOut]
     next_cursor: str | None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from analysis.deadlines import deadlines_of
 from analysis.lineage import Series
 from analysis.quality import check_appendices
-from indicators.models import Direction, IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
+from indicators.models import Direction, Indicator, IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
 from kernel.numbers import compute_rate
 from kernel.text import search_key
 from localities.lineage import edge_share
@@ -547,6 +547,38 @@ def _plan_indicators():
         Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind")),
         Prefetch("coordinating_agencies", queryset=Agency.objects.select_related("province").order_by("name")),
     )
+
+
+DEFINITION_KEYS = (Key("code"),)
+
+
+def indicator_definition_page(*, dimension: str = "", search: str = "", cursor: str | None, limit: int) -> Page:
+    """The indicators defined (code, name, dimension, unit, direction), by code: what a plan's indicators refer to.
+    Public, as the site's catalogue is; `search` in names and codes, accents and case aside. One query."""
+    definitions = Indicator.objects.select_related("dimension")
+    if dimension:
+        definitions = definitions.filter(dimension__code=dimension)
+    key_of = lambda indicator: [indicator.code]  # noqa: E731
+    if search:
+        wanted = search_key(search)
+        matching = [i for i in definitions if wanted in search_key(i.name) or wanted in search_key(i.code)]
+        page = list_page(sorted(matching, key=key_of), DEFINITION_KEYS, cursor, limit, key_of)
+    else:
+        page = keyset_page(definitions, DEFINITION_KEYS, cursor, limit, key_of)
+    units, directions = labels(Unit), labels(Direction)
+    page.items = [
+        {
+            "code": indicator.code,
+            "name": indicator.name,
+            "dimension": {"code": indicator.dimension.code, "name": indicator.dimension.name},
+            "unit": indicator.unit,
+            "unit_label": units.get(indicator.unit, indicator.unit),
+            "direction": indicator.direction,
+            "direction_label": directions.get(indicator.direction, indicator.direction),
+        }
+        for indicator in page.items
+    ]
+    return page
 
 
 INDICATOR_KEYS = (Key("order", int), Key("pk", int))
