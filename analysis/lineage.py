@@ -36,6 +36,7 @@ class Source(NamedTuple):
     slug: str
     share: Fraction | None
     plan_reference: str = ""
+    plan_slug: str = ""  # the plan that published the figure (the API names plans by slug)
 
     @property
     def share_percent(self) -> Decimal | None:
@@ -110,10 +111,13 @@ class _Figures:
             "plan__document_type",
             "plan__number",
             "plan__symbol",
+            "plan__slug",
         )
         self.by_key: dict[tuple[int, int, str], tuple] = {}
-        for locality_id, year, kind, *values in rows:
+        self.plan_slugs: dict[tuple[int, int, str], str] = {}
+        for locality_id, year, kind, *values, plan_slug in rows:
             self.by_key[locality_id, year, kind] = tuple(values)  # a later plan's figure replaces an earlier one
+            self.plan_slugs[locality_id, year, kind] = plan_slug
 
     @classmethod
     def from_mapping(cls, by_key: dict) -> "_Figures":
@@ -121,6 +125,7 @@ class _Figures:
         number, symbol)} — for computations that have read them already, and for tests of the rules."""
         figures = cls.__new__(cls)
         figures.by_key = dict(by_key)
+        figures.plan_slugs = {}
         return figures
 
     def get(self, unit_id: int, year: int, kind: str):
@@ -176,7 +181,16 @@ class Series:
                 households,
                 poor,
                 rate if rate is not None else published,
-                [Source(unit_id, unit.name, unit.slug, Fraction(1), _reference(*plan))],
+                [
+                    Source(
+                        unit_id,
+                        unit.name,
+                        unit.slug,
+                        Fraction(1),
+                        _reference(*plan),
+                        self.figures.plan_slugs.get(key, ""),
+                    )
+                ],
                 [],
                 False,
                 {standard},
@@ -203,7 +217,9 @@ class Series:
             standards |= value.standards
             for source in value.sources:
                 share = None if source.share is None or edge.share is None else source.share * edge.share
-                sources.append(Source(source.locality_id, source.name, source.slug, share, source.plan_reference))
+                sources.append(
+                    Source(source.locality_id, source.name, source.slug, share, source.plan_reference, source.plan_slug)
+                )
             parts_households.append(self.lineage.part(value.households, edge))
             parts_poor.append(self.lineage.part(value.poor, edge))
             if len(edges) == 1 and edge.share == 1:

@@ -24,6 +24,7 @@ from .schemas import (
     AgencyPage,
     AppendixDetail,
     AppendixRowPage,
+    IndicatorDefinitionPage,
     LocalityDetail,
     LocalityPage,
     PlanDetail,
@@ -235,6 +236,21 @@ def list_appendix_rows(
 
 
 @api.get(
+    "/indicators", response={200: IndicatorDefinitionPage, **LIST_ERRORS}, tags=["indicators"], url_name="definitions"
+)
+def list_indicator_definitions(
+    request,
+    dimension: Annotated[str, Query(description="A dimension's code, e.g. y-te.", max_length=30)] = "",
+    q: Annotated[str, Query(description="Search in names and codes (accents optional).", max_length=200)] = "",
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The indicators defined, by code: name, dimension, unit and direction — what the plans' indicators refer to."""
+    page = selectors.indicator_definition_page(dimension=dimension, search=q, cursor=cursor, limit=limit)
+    return _page(request, IndicatorDefinitionPage, page)
+
+
+@api.get(
     "/plans/{slug}/indicators", response={200: PlanIndicatorPage, **ERRORS}, tags=["indicators"], url_name="indicators"
 )
 def list_plan_indicators(
@@ -287,12 +303,20 @@ def list_localities(
     ] = "",
     parent: Annotated[str, Query(description="Only the units directly under this one (slug).", max_length=200)] = "",
     level: Annotated[int | None, Query(ge=1, le=3, description="1 province, 2 district, 3 commune.")] = None,
+    q: Annotated[
+        str,
+        Query(
+            description="Search in names, slugs and codes (accents and case optional: `thai binh` finds Tỉnh Thái "
+            "Bình), among the units in force on the day of `on`.",
+            max_length=200,
+        ),
+    ] = "",
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ):
     """The tree of administrative units in force on a day, as a flat list (provinces first, then districts, then
     communes; each names its parent)."""
-    page = selectors.locality_page(on=_date("on", on), parent=parent, level=level, cursor=cursor, limit=limit)
+    page = selectors.locality_page(on=_date("on", on), parent=parent, level=level, search=q, cursor=cursor, limit=limit)
     return _page(request, LocalityPage, page)
 
 

@@ -132,7 +132,11 @@ class PlanDetail(PlanSummary):
     responsibilities: list[ResponsibilityOut] = Field(description="Each agency's duties (Tổ chức thực hiện).")
     reporting: list[DeadlineOut]
     appendices: list[AppendixRef]
-    follows: PlanRef | None = Field(description="The plan this one follows on from, where recorded.")
+    follows: PlanRef | None = Field(
+        description="The plan this one follows on from, where recorded and the caller may read it (a Thành phố Huế "
+        "plan follows Tỉnh Thừa Thiên Huế's)."
+    )
+    followed_by: list[PlanRef] = Field(description="The plans (that the caller may read) that follow on from this one.")
 
 
 # --- appendix tables -------------------------------------------------------------------------------------------
@@ -256,6 +260,22 @@ class PlanIndicatorOut(BaseModel):
     url: str
 
 
+class IndicatorDefinitionOut(BaseModel):
+    code: str = Field(description="The indicator's code, stable across plans: `…/plans/{slug}/indicators/{code}`.")
+    name: str
+    dimension: DimensionOut
+    unit: str
+    unit_label: str
+    direction: Literal["increase", "decrease"]
+    direction_label: str
+
+
+class IndicatorDefinitionPage(BaseModel):
+    items: list[IndicatorDefinitionOut]
+    next_cursor: str | None
+    next: str | None
+
+
 class PlanIndicatorPage(BaseModel):
     items: list[PlanIndicatorOut]
     next_cursor: str | None
@@ -291,6 +311,19 @@ class SuccessionOut(BaseModel):
     kind_label: str
     effective_date: datetime.date
     legal_basis: str
+    share_percent: float | None = Field(
+        description="The share (%) of the predecessor's households that went to the successor: 100 when the whole "
+        "unit passed (rename, upgrade, merge), null when nobody recorded it (a split without a share)."
+    )
+
+
+class SourceOut(BaseModel):
+    unit: str = Field(description="Slug of a predecessor unit.")
+    name: str
+    share_percent: float | None = Field(
+        description="The share (%) of its households carried into the point; null when unknown (not comparable)."
+    )
+    plan: str | None = Field(description="Slug of the plan that published its figure; null for a missing unit.")
 
 
 class SeriesPointOut(BaseModel):
@@ -309,7 +342,24 @@ class SeriesPointOut(BaseModel):
         description="`own`: published for this unit; `derived`: carried from the units in `derived_from`."
     )
     derived_from: list[str] = Field(description="Slugs of the units a derived figure comes from.")
-    method: str = Field(description="How a derived figure was obtained (e.g. `rename`, `upgrade`); empty if own.")
+    method: str = Field(
+        description="How a derived figure was obtained: the kinds of the successions into the unit (`rename`, "
+        "`upgrade`, `merge`, `split`, joined by `+` when several); empty if own."
+    )
+    sources: list[SourceOut] = Field(
+        description="For a derived figure: each unit whose figure went into it, with the share carried."
+    )
+    complete: bool = Field(
+        description="False when a predecessor has no figure for the year and kind: `households` and "
+        "`poor_households` are then null, the sums of what is known are in `partial_…`, never given as the total."
+    )
+    missing: list[SourceOut] = Field(description="The predecessors whose figure is missing (when not `complete`).")
+    comparable: bool = Field(
+        description="False when incomplete, when a share of households is unknown, when the predecessors were "
+        "measured under different poverty standards, or when the standard changed from the previous point."
+    )
+    partial_households: int | None = Field(description="When not `complete`: the households of what is known.")
+    partial_poor_households: int | None = Field(description="When not `complete`: the poor households known.")
 
 
 class LocalityDetail(LocalityOut):
@@ -342,8 +392,21 @@ class AgencyPage(BaseModel):
     next: str | None
 
 
+class AgencySuccessionOut(BaseModel):
+    agency: AgencyRef = Field(description="The agency on the other side of the succession.")
+    effective_date: datetime.date
+    duties: str = Field(description="The duties that moved, as recorded (e.g. “giảm nghèo”); empty when not recorded.")
+    legal_basis: str
+
+
 class AgencyDetail(AgencyOut):
     predecessors: list[AgencyRef]
+    successions: list[AgencySuccessionOut] = Field(
+        description="The agencies that took over (some of) its duties, with the date and the duties."
+    )
+    predecessions: list[AgencySuccessionOut] = Field(
+        description="The agencies whose duties (some of them) it took over, with the date and the duties."
+    )
     plans: list[PlanRef] = Field(description="The plans (that the caller may read) giving it duties or indicators.")
     indicators_url: str
 

@@ -16,16 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analysis.deadlines import deadlines_of
+from analysis.lineage import Series
 from analysis.quality import check_appendices
-from indicators.models import Direction, IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
+from indicators.models import Direction, Indicator, IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
 from kernel.numbers import compute_rate
 from kernel.text import search_key
+from localities.lineage import edge_share
 from localities.models import Level, Locality, LocalityKind, LocalitySuccession, SuccessionKind
 from plan_tables.selectors import plan_tables
 from plans.models import (
     Agency,
     AgencyKind,
     AgencyResponsibility,
+    AgencySuccession,
     Appendix,
     AppendixKind,
     AppendixRow,
@@ -254,12 +257,23 @@ def plan_detail(user, slug: str, today: datetime.date | None = None) -> dict:
                 for deadline in deadlines_of(obligations, today or timezone.localdate())
             ],
             "appendices": [appendix_ref(plan.slug, appendix) for appendix in plan.appendices.order_by("order", "code")],
-            # The plans that follow other plans are recorded by the two-level reform's work (issue 12); until then
-            # no plan records one.
-            "follows": None,
+            **_plan_chain(user, plan),
         }
     )
     return detail
+
+
+def _plan_chain(user, plan: Plan) -> dict:
+    """The plan it follows and the plans that follow it (`Plan.follows`), those the caller may read: one query. A
+    plan the caller may not read is left out, as on the site: its existence is not revealed."""
+    related = visible_plans(user).filter(Q(pk=plan.follows_id) | Q(follows=plan)).order_by("first_year", "slug")
+    follows, followed_by = None, []
+    for other in related:
+        if other.pk == plan.follows_id:
+            follows = plan_ref(other)
+        else:
+            followed_by.append(plan_ref(other))
+    return {"follows": follows, "followed_by": followed_by}
 
 
 def _responsibilities(plan: Plan) -> list[dict]:
@@ -535,6 +549,38 @@ def _plan_indicators():
     )
 
 
+DEFINITION_KEYS = (Key("code"),)
+
+
+def indicator_definition_page(*, dimension: str = "", search: str = "", cursor: str | None, limit: int) -> Page:
+    """The indicators defined (code, name, dimension, unit, direction), by code: what a plan's indicators refer to.
+    Public, as the site's catalogue is; `search` in names and codes, accents and case aside. One query."""
+    definitions = Indicator.objects.select_related("dimension")
+    if dimension:
+        definitions = definitions.filter(dimension__code=dimension)
+    key_of = lambda indicator: [indicator.code]  # noqa: E731
+    if search:
+        wanted = search_key(search)
+        matching = [i for i in definitions if wanted in search_key(i.name) or wanted in search_key(i.code)]
+        page = list_page(sorted(matching, key=key_of), DEFINITION_KEYS, cursor, limit, key_of)
+    else:
+        page = keyset_page(definitions, DEFINITION_KEYS, cursor, limit, key_of)
+    units, directions = labels(Unit), labels(Direction)
+    page.items = [
+        {
+            "code": indicator.code,
+            "name": indicator.name,
+            "dimension": {"code": indicator.dimension.code, "name": indicator.dimension.name},
+            "unit": indicator.unit,
+            "unit_label": units.get(indicator.unit, indicator.unit),
+            "direction": indicator.direction,
+            "direction_label": directions.get(indicator.direction, indicator.direction),
+        }
+        for indicator in page.items
+    ]
+    return page
+
+
 INDICATOR_KEYS = (Key("order", int), Key("pk", int))
 AGENCY_INDICATOR_KEYS = (Key("plan__slug"), Key("order", int), Key("pk", int))
 
@@ -606,15 +652,36 @@ def _locality_item(values, kinds: dict, levels: dict) -> dict:
 
 
 def locality_page(
-    *, on: datetime.date | None, parent: str = "", level: int | None = None, cursor: str | None, limit: int
+    *,
+    on: datetime.date | None,
+    parent: str = "",
+    level: int | None = None,
+    search: str = "",
+    cursor: str | None,
+    limit: int,
 ) -> Page:
-    """The tree in force on a day, as a flat list, provinces first (each unit names its parent)."""
+    """The tree in force on a day, as a flat list, provinces first (each unit names its parent); `search` keeps the
+    units whose name, slug or code contains it, accents and case aside (kernel.text.search_key, as the site's
+    searches do). The search reads the day's units once (slug, code, name: a national day is about 10.000) and
+    compares in Python: one query, bounded by the day's tree."""
     units = Locality.objects.filter(in_force(on or timezone.localdate()))
     if parent:
         units = units.filter(parent__slug=parent)
     if level is not None:
         units = units.filter(level=level)
-    page = keyset_page(units.values_list(*_LOCALITY_FIELDS), LOCALITY_KEYS, cursor, limit, lambda v: [v[4], v[0]])
+    key_of = lambda v: [v[4], v[0]]  # noqa: E731
+    rows = units.values_list(*_LOCALITY_FIELDS)
+    if search:
+        wanted = search_key(search)
+        matching = [
+            values
+            for values in rows.order_by("level", "slug")
+            if any(wanted in search_key(text) for text in (values[2], values[0], values[1]))
+        ]
+        matching.sort(key=key_of)  # the cursor compares in Python: so does the order (a database collation may not)
+        page = list_page(matching, LOCALITY_KEYS, cursor, limit, key_of)
+    else:
+        page = keyset_page(rows, LOCALITY_KEYS, cursor, limit, key_of)
     kinds, levels = labels(LocalityKind), labels(Level)
     page.items = [_locality_item(values, kinds, levels) for values in page.items]
     return page
@@ -626,6 +693,9 @@ def locality_detail(user, slug: str) -> dict:
         raise Http404
     pk, note = unit[-2], unit[-1]
     item = _locality_item(unit[:-2], labels(LocalityKind), labels(Level))
+    # What analysis.lineage.Series reads of a unit; built from the row above rather than read again.
+    instance = Locality(pk=pk, slug=unit[0], code=unit[1], name=unit[2], kind=unit[3], level=unit[4])
+    instance.valid_from, instance.valid_to = unit[6], unit[7]
     succession_kinds = labels(SuccessionKind)
     predecessors, successors = [], []
     for succession in LocalitySuccession.objects.filter(Q(predecessor_id=pk) | Q(successor_id=pk)).select_related(
@@ -638,6 +708,7 @@ def locality_detail(user, slug: str) -> dict:
             "kind_label": succession_kinds.get(succession.kind, succession.kind),
             "effective_date": succession.effective_date,
             "legal_basis": succession.legal_basis,
+            "share_percent": _percent(edge_share(succession.kind, succession.share_percent)),
         }
         (successors if succession.predecessor_id == pk else predecessors).append(entry)
     item.update(
@@ -646,7 +717,7 @@ def locality_detail(user, slug: str) -> dict:
             "children_url": f"{BASE}/localities?parent={slug}",
             "predecessors": predecessors,
             "successors": successors,
-            "series": locality_series(user, pk, predecessors),
+            "series": locality_series(user, instance, bool(predecessors)),
         }
     )
     return item
@@ -673,15 +744,15 @@ def _series_points(user, locality_ids) -> list[tuple]:
     )
 
 
-def locality_series(user, locality_id: int, predecessors: list[dict]) -> list[dict]:
+def locality_series(user, unit: Locality, has_predecessors: bool) -> list[dict]:
     """The unit's figures by year across the plans the caller may read: its own, then derived ones.
 
-    Own figures are those published for the unit. Derived figures come from `derived_series` — the one place that
-    carries figures across a reform.
+    Own figures are those published for the unit, one per plan. Derived figures come from `derived_series` — the one
+    place that carries figures across a reform.
     """
     kinds, standards = labels(FigureKind), standard_labels()
 
-    def point(values, provenance: str, derived_from: list[str], method: str) -> dict:
+    def point(values) -> dict:
         _locality, year, kind, plan, standard, households, poor, near_poor, rate = values
         return {
             "year": year,
@@ -695,42 +766,106 @@ def locality_series(user, locality_id: int, predecessors: list[dict]) -> list[di
             "near_poor_households": near_poor,
             "published_rate": None if rate is None else float(rate),
             "computed_rate": _float_rate(poor, households),
-            "provenance": provenance,
-            "derived_from": derived_from,
-            "method": method,
+            "provenance": "own",
+            "derived_from": [],
+            "method": "",
+            "sources": [],
+            "complete": True,
+            "missing": [],
+            "comparable": True,
+            "partial_households": None,
+            "partial_poor_households": None,
         }
 
-    own = [point(values, "own", [], "") for values in _series_points(user, [locality_id])]
-    covered = {(p["year"], p["kind"], p["plan"]) for p in own}
-    derived = [
-        point(values, "derived", sources, method)
-        for values, sources, method in derived_series(user, predecessors)
-        if (values[1], values[2], values[3]) not in covered
-    ]
+    own = [point(values) for values in _series_points(user, [unit.pk])]
+    derived = derived_series(user, unit, kinds, standards) if has_predecessors else []
     return sorted(own + derived, key=lambda p: (p["year"], p["kind"], p["provenance"] != "own", p["plan"]))
 
 
-# The kinds of succession where the successor is the same territory under another name or status: its
-# predecessor's figures are its own figures of before, unchanged.
-SAME_TERRITORY = {SuccessionKind.RENAME, SuccessionKind.UPGRADE}
+def _percent(share) -> float | None:
+    """A share (a Fraction of households, None: unknown) as a percentage with two decimals."""
+    return None if share is None else round(float(share) * 100, 2)
 
 
-def derived_series(user, predecessors: list[dict]) -> list[tuple[tuple, list[str], str]]:
-    """THE SEAM for figures carried across a reform: (figure values, source unit slugs, method) per derived figure.
+def _source_item(source) -> dict:
+    return {
+        "unit": source.slug,
+        "name": source.name,
+        "share_percent": _percent(source.share),
+        "plan": source.plan_slug or None,
+    }
 
-    Today it carries only what needs no arithmetic — the figures of a unit renamed or upgraded into this one (Tỉnh
-    Thừa Thiên Huế → Thành phố Huế). Merges and splits need shares of households, which the typed successions of the
-    two-level reform (issue 12) record: they are added here, and the API, its schema and its documentation stay
-    as they are. One query.
+
+def derived_series(user, unit: Locality, kinds: dict, standards: dict) -> list[dict]:
+    """THE place that carries figures across a reform into a unit's `series`: the points `analysis.lineage.Series`
+    derives from its predecessors (the very computation of the unit's page on the site), as the API gives them.
+
+    Counts are summed, or shared by the succession's share in whole households; the rate is recomputed from the
+    counts (a unit passed wholly that published only a rate keeps it). A point lacking a predecessor's figure is
+    incomplete (`missing` names the units; only the partial sums are given); one needing an unrecorded share or
+    mixing poverty standards is not comparable. Four queries or so: the graph around the unit (one per generation),
+    the units met, their figures.
     """
-    sources = {p["unit"]["slug"]: p["kind"] for p in predecessors if p["kind"] in SAME_TERRITORY}
-    if not sources:
-        return []
-    ids = dict(Locality.objects.filter(slug__in=sources).values_list("pk", "slug"))
-    return [(values, [ids[values[0]]], sources[ids[values[0]]]) for values in _series_points(user, list(ids))]
+    series = Series(unit, plans=visible_plans(user))
+    edge_kinds = sorted({edge.kind for edge in series.lineage.predecessors.get(unit.pk, [])})
+    method = "+".join(edge_kinds)
+    result = []
+    for p in series.points():
+        if not p.derived:
+            continue  # its own figures are listed per plan by locality_series
+        plans = {source.plan_slug for source in p.sources}
+        whole = len(p.sources) == 1 and p.sources[0].share == 1
+        computed = compute_rate(p.poor_households, p.households)
+        result.append(
+            {
+                "year": p.year,
+                "kind": p.kind,
+                "kind_label": kinds.get(p.kind, p.kind),
+                "plan": next(iter(plans)) if len(plans) == 1 else "",
+                "standard": p.standard or "",
+                "standard_label": standards.get(p.standard, p.standard) if p.standard else "",
+                "households": p.households,
+                "poor_households": p.poor_households,
+                "near_poor_households": None,
+                # A rate published for a unit passed wholly is carried as published; otherwise none was published.
+                "published_rate": float(p.rate) if whole and p.rate is not None and computed is None else None,
+                "computed_rate": None if computed is None else float(computed),
+                "provenance": "derived",
+                "derived_from": list(dict.fromkeys(source.slug for source in p.sources)),
+                "method": method,
+                "sources": [_source_item(source) for source in p.sources],
+                "complete": p.complete,
+                "missing": [_source_item(source) for source in p.missing],
+                "comparable": p.comparable,
+                "partial_households": p.partial_households,
+                "partial_poor_households": p.partial_poor,
+            }
+        )
+    return result
 
 
 # --- agencies --------------------------------------------------------------------------------------------------------
+
+
+def _agency_successions(agency: Agency) -> dict:
+    """Whose duties the agency took over and who took over its own (`AgencySuccession`), with the date, the duties
+    that moved and the legal basis: one query for both directions."""
+    rows = (
+        AgencySuccession.objects.filter(Q(predecessor=agency) | Q(successor=agency))
+        .select_related("predecessor__province", "successor__province")
+        .order_by("effective_date", "pk")
+    )
+    successions, predecessions = [], []
+    for row in rows:
+        own = row.predecessor_id == agency.pk
+        entry = {
+            "agency": agency_ref(row.successor if own else row.predecessor),
+            "effective_date": row.effective_date,
+            "duties": row.duties,
+            "legal_basis": row.legal_basis,
+        }
+        (successions if own else predecessions).append(entry)
+    return {"successions": successions, "predecessions": predecessions}
 
 
 AGENCY_KEYS = (Key("province__slug"), Key("slug"))
@@ -797,6 +932,7 @@ def agency_detail(user, province: str, slug: str) -> dict:
                 agency_ref(predecessor)
                 for predecessor in agency.predecessors.select_related("province").order_by("name")
             ],
+            **_agency_successions(agency),
             "plans": [plan_ref(plan) for plan in plans.order_by("slug")],
             "indicators_url": f"{BASE}/agencies/{agency.province.slug}/{agency.slug}/indicators",
         }

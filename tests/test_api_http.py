@@ -171,10 +171,13 @@ def test_the_lineage_of_thanh_pho_hue_both_ways_with_its_series_marked_own_or_de
     }
 
 
-def test_a_merged_units_figures_are_not_carried_without_shares(client):
+def test_a_merged_units_figures_before_the_merger_are_derived_and_incomplete_without_thai_binh(client):
+    # Before issue 12 recorded shares, a merged unit's series was empty; now its predecessors' figures are carried,
+    # marked incomplete where one of them published none (tests/test_api_lineage.py checks the figures).
     merged = get(client, "/api/v1/localities/hung-yen-2025").json()
     assert {p["unit"]["slug"] for p in merged["predecessors"]} == {"hung-yen", "thai-binh"}
-    assert merged["series"] == []  # a merge needs households' shares: issue 12's successions bring them
+    assert merged["series"] and all(p["provenance"] == "derived" and p["method"] == "merge" for p in merged["series"])
+    assert all(not p["complete"] and [m["unit"] for m in p["missing"]] == ["thai-binh"] for p in merged["series"])
 
 
 # --- pagination ---------------------------------------------------------------------------------------------------
