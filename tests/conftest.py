@@ -11,6 +11,7 @@ from django.utils import translation
 
 from localities.models import Locality
 from plans.models import Agency, Plan
+from plans.models.standards import ensure_poverty_standards, forget_standard_periods
 from seeding.seeds import load_seeds
 from workflow.models import Role
 
@@ -36,6 +37,16 @@ def empty_rendered_cache():
     """Each test starts without cached renderings (the plan page's text), so that what a test counts or sees does
     not depend on which tests ran before it in the same process."""
     caches["rendered"].clear()
+
+
+@pytest.fixture
+def poverty_standards():
+    """The poverty standards the migrations load, for a transactional test: the tests with `transaction=True` that
+    ran before it emptied every table, and the standards' periods are cached per process."""
+    ensure_poverty_standards()
+    forget_standard_periods()
+    yield
+    forget_standard_periods()
 
 
 # --- language -----------------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def test_a_figure_created_by_someone_else_between_check_and_save_is_a_conflict_w
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("poverty_standards")
 def test_two_people_creating_the_same_figure_at_once_one_wins_and_the_other_sees_the_winners_value():
     plan = make_household_plan(years=(2021, 2022, 2023), slug="dua-tao-moi")
     district = first_district(plan)
@@ -133,6 +134,7 @@ def _guard(work, *args):
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("poverty_standards")
 def test_a_save_that_starts_while_a_reviewer_approves_waits_and_then_meets_the_lock():
     plan = make_household_plan(years=(2021, 2022, 2023), slug="duyet-dong-thoi")
     district = first_district(plan)
