@@ -549,7 +549,7 @@ class HouseholdSheet(_Sheet):
             # and the database enforces them again. A stored figure is unique already; a new one is checked. The
             # plan and the locality were read from the database: their existence needs no query per row either.
             candidate.full_clean(
-                exclude=["plan", "locality"], validate_unique=stored is None, validate_constraints=False
+                exclude=["plan", "locality", "standard"], validate_unique=stored is None, validate_constraints=False
             )
         except ValidationError as error:
             self.model_errors(error, row, positions)

@@ -403,9 +403,10 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
         try:
             # The check constraints restate clean()'s rules (same messages) and the database enforces them at the
             # save; Django would check each with a query of its own, 9 per figure. Uniqueness is known for a
-            # figure read above (locked); a new one is checked. The plan and the locality are rows already read.
+            # figure read above (locked); a new one is checked. The plan and the locality are rows already read;
+            # the standard is checked by clean() against the standards read once.
             figure.full_clean(
-                exclude=["plan", "locality"], validate_unique=figure.pk is None, validate_constraints=False
+                exclude=["plan", "locality", "standard"], validate_unique=figure.pk is None, validate_constraints=False
             )
         except ValidationError as error:
             result.add_invalid(edit.key, error)

@@ -222,7 +222,11 @@ class HouseholdFigure(models.Model):
                 # 2027–2030 standard), so that the grids and the import need not ask.
                 self.standard_id = standard_code_for_year(self.year) or DEFAULT_STANDARD
             first, last, basis = periods.get(self.standard_id, (None, None, self.standard_id))
-            if first is not None and not first <= self.year <= last:
+            if first is None:
+                # Said here, from the standards read once, so that bulk writes may skip the foreign key's own check
+                # (a query per figure).
+                errors["standard"] = _("%(standard)s is not a known poverty standard.") % {"standard": basis}
+            elif not first <= self.year <= last:
                 errors["standard"] = _(
                     "The poverty standard %(standard)s measures the years %(period)s, not %(year)s: choose the "
                     "standard in force for %(year)s."
