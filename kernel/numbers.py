@@ -185,6 +185,8 @@ class Formatter:
     def count(self, value) -> str:
         if value is None:
             return ""
+        if type(value) is int and self.separators and -_MAX_FAST < value < _MAX_FAST:
+            return f"{value:,}".replace(",", self.separators[1])  # the whole of _grouped for an int
         return _fast_format(value, 0, self.separators) or format_count(value)
 
     def decimal(self, value, places: int = 2) -> str:
@@ -196,6 +198,14 @@ class Formatter:
         """A rate with the decimals it carries, as `format_rate`."""
         if value is None:
             return ""
+        if type(value) is Decimal and self.separators:
+            # A rate as stored (below 1.000, at most two decimals) is its own text with the decimal sign swapped:
+            # str() keeps the decimals the Decimal carries ("1.2", "2.27", "0.00"). Anything else (an exponent, a
+            # third decimal, a thousands group) takes the general path. A national table formats 10.000 rates.
+            text = str(value)
+            whole, point, fraction = text.partition(".")
+            if len(fraction) <= MAX_RATE_PLACES and len(whole.lstrip("-")) <= 3 and "E" not in text and "N" not in text:
+                return whole + self.separators[0] + fraction if point else whole
         return self.decimal(value, rate_places(value))
 
 
@@ -236,7 +246,12 @@ def as_printed(value, places: int | None):
     shown back as printed. `places` None (not recorded) keeps the value as it is."""
     if value is None or places is None:
         return value
-    return Decimal(value).quantize(Decimal(1).scaleb(-places))
+    return (value if type(value) is Decimal else Decimal(value)).quantize(
+        _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    )
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}  # as_printed runs for each cell of a table
 
 
 def format_rate(value) -> str:

@@ -190,7 +190,6 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             "locality__slug",
             "locality__kind",
             "is_total",
-            named=True,
         )
     )
     # The rows' figures by a join on the appendix, not by a list of ids: a commune table would pass SQLite's
@@ -212,22 +211,22 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
     # and a FigureValues tuple, and cheap for the 20.000 cells of a national table).
     readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in columns]
     rows, total, published_order = [], None, []
-    for appendix_row in appendix_rows:
-        row_figures = figures_by_locality[appendix_row.locality_id]
+    for number, label, locality_id, locality_name, locality_slug, locality_kind, is_total in appendix_rows:
+        row_figures = figures_by_locality[locality_id]
         cells = []
         for key, read in readers:
             figure = row_figures.get(key)
             cells.append(None if figure is None else read(figure))
         row = Row(
-            number=appendix_row.number,
-            label=appendix_row.label,
-            locality_id=appendix_row.locality_id,
-            locality_name=appendix_row.locality__name,
-            locality_slug=appendix_row.locality__slug,
-            is_total=appendix_row.is_total,
+            number=number,
+            label=label,
+            locality_id=locality_id,
+            locality_name=locality_name,
+            locality_slug=locality_slug,
+            is_total=is_total,
             cells=cells,
             figures=row_figures,
-            locality_kind=appendix_row.locality__kind,
+            locality_kind=locality_kind,
         )
         published_order.append(row)
         if row.is_total:

@@ -1,5 +1,7 @@
 """django-tables2 tables of the report pages."""
 
+import html
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
@@ -97,20 +99,26 @@ class DistrictTable(tables.Table):
             )
             for column in self.visible_columns
         ]
+
+        def escape(text) -> str:
+            # A plain str (what the database gives) through the standard library's escape: Django's conditional_escape
+            # gives the same text but wraps each of the table's 2.100 calls in its lazy-string checks.
+            return html.escape(text) if type(text) is str else conditional_escape(text)
+
         parts = []
         for index, record in enumerate(self.data):
             number, label = record["number"], record["label"]
             cells = [
                 '<tr class="even">' if index % 2 == 0 else '<tr class="odd">',
                 '<td class="num">',
-                default if number in (None, "") else conditional_escape(number),
+                default if number in (None, "") else escape(number),
                 "</td><td >",
             ]
             if label in (None, ""):
                 cells.append(default)
             else:
-                cells += ['<a href="', prefix, conditional_escape(record["slug"]), suffix, '">']
-                cells += [conditional_escape(label), "</a>"]
+                cells += ['<a href="', prefix, escape(record["slug"]), suffix, '">']
+                cells += [escape(label), "</a>"]
             cells.append("</td>")
             for key, format_figure, opening in figure_cells:
                 value = record[key]  # an int, a Decimal or None, as stored

@@ -1,9 +1,12 @@
 """What a workbook was made from: the version of each figure it shows, so that an import can tell a stale file.
 
-An exported workbook carries a very hidden, protected sheet (`VERSIONS_SHEET`) with one row per appendix row:
+An exported workbook carries a very hidden, protected sheet (`VERSIONS_SHEET`) with one line per appendix row:
 the appendix, the kind of row (a locality's household figures, an indicator's values), the row's id and the
-version of each of its figures as they were when the file was made (“2024:result:3 2025:target:1”; a figure
-that did not exist yet is simply absent, version 0). Excel and LibreOffice keep a hidden sheet when they save.
+version of each of its figures as they were when the file was made (“01 household 17 2024:result:3
+2025:target:1”; a figure that did not exist yet is simply absent, version 0). The lines are packed into as few
+cells as Excel allows (32.767 characters a cell): one cell a row made a national workbook write a fifth more cells
+than its table. Excel and LibreOffice keep a hidden sheet when they save. Workbooks of the first format (one
+row of four cells per appendix row, marker “povertyplan versions 1”) are still read.
 
 On import, a changed cell whose stored figure has another version than the one recorded was changed by
 somebody else after the export: taking the file's value would silently undo their change (the lost update the
@@ -28,7 +31,9 @@ from .changes import HOUSEHOLD, INDICATOR, Change
 from .problems import Problem
 
 VERSIONS_SHEET = "povertyplan-versions"
-_MARKER = "povertyplan versions 1"
+_MARKER = "povertyplan versions 2"
+_MARKER_ROWS = "povertyplan versions 1"  # the first format: one row of four cells per appendix row
+_CELL_LIMIT = 32_000  # characters a cell holds, with room to spare under Excel's 32.767
 # Sheet protection keeps a person from editing the record by mistake (it is not a secret: openpyxl's hash).
 _PROTECTION_PASSWORD = "povertyplan"
 _TARGETS = {AppendixKind.HOUSEHOLD_FIGURES: HOUSEHOLD, AppendixKind.INDICATOR_TARGETS: INDICATOR}
@@ -62,7 +67,8 @@ def write_versions_sheet(workbook: Workbook, plan: Plan, appendices: list[Append
         return
     ws = workbook.create_sheet(VERSIONS_SHEET)
     ws.append([_MARKER, plan.slug, timezone.now().isoformat(timespec="seconds")])
-    ws.append(["appendix", "target", "owner", "versions"])
+    ws.append(["one line per row: appendix target owner year:kind:version …"])
+    lines = []
     household = indicator = None
     for appendix in importable:
         target = _TARGETS[appendix.kind]
@@ -79,10 +85,26 @@ def write_versions_sheet(workbook: Workbook, plan: Plan, appendices: list[Append
             if owner is None:
                 continue
             shown = " ".join(f"{year}:{kind}:{version}" for (year, kind), version in sorted(versions[owner].items()))
-            ws.append([appendix.code, target, owner, shown])
+            lines.append(f"{appendix.code} {target} {owner} {shown}".rstrip())
+    for chunk in _packed(lines):
+        ws.append([chunk])
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
     ws.protection.password = _PROTECTION_PASSWORD
+
+
+def _packed(lines: list[str]) -> list[str]:
+    """The lines joined by newlines into cells of at most _CELL_LIMIT characters (a line is never split)."""
+    chunks, current, size = [], [], 0
+    for line in lines:
+        if current and size + len(line) + 1 > _CELL_LIMIT:
+            chunks.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
 
 
 @dataclass
@@ -125,13 +147,17 @@ def read_versions(workbook: Workbook, plan: Plan) -> tuple[VersionRecord | None,
 
 def _parse(ws, plan: Plan) -> VersionRecord:
     rows = list(ws.iter_rows(values_only=True, max_col=4))
-    if len(rows) < 2 or rows[0][0] != _MARKER or rows[0][1] != plan.slug:
+    if len(rows) < 2 or rows[0][0] not in (_MARKER, _MARKER_ROWS) or rows[0][1] != plan.slug:
         raise DamagedRecord
     record = VersionRecord(rows={}, exported_at=str(rows[0][2] or ""))
-    for row in rows[2:]:
-        if all(value is None for value in row):
-            continue
-        _code, target, owner, shown = (*row, None, None, None, None)[:4]
+    if rows[0][0] == _MARKER_ROWS:
+        entries = [(*row, None, None, None, None)[:4] for row in rows[2:] if any(value is not None for value in row)]
+    else:
+        if any(value is not None for row in rows for value in row[1:] if row is not rows[0]):
+            raise DamagedRecord  # the record lives in the first column only
+        text = "\n".join(str(row[0]) for row in rows[2:] if row[0] is not None)
+        entries = [_entry(line) for line in text.split("\n") if line.strip()]
+    for _code, target, owner, shown in entries:
         if target not in (HOUSEHOLD, INDICATOR) or not isinstance(owner, int):
             raise DamagedRecord
         figures = {}
@@ -143,6 +169,14 @@ def _parse(ws, plan: Plan) -> VersionRecord:
                 raise DamagedRecord from error
         record.rows[(target, owner)] = figures
     return record
+
+
+def _entry(line: str) -> tuple:
+    """(appendix code, target, owner id, versions) of one line of the record."""
+    parts = line.split(" ", 3)
+    if len(parts) < 3 or not parts[2].isdigit():
+        raise DamagedRecord
+    return parts[0], parts[1], int(parts[2]), parts[3] if len(parts) == 4 else ""
 
 
 @dataclass(frozen=True)

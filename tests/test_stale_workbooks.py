@@ -50,14 +50,37 @@ def workbook_to_file(tmp_path, data: bytes):
     return path
 
 
+def record_lines(sheet) -> list[str]:
+    """The record's lines ("01 household 17 2024:target:3 …"), packed into the first column's cells from row 3."""
+    return "\n".join(row[0] for row in sheet.iter_rows(min_row=3, max_col=1, values_only=True) if row[0]).split("\n")
+
+
+def rewrite_record(sheet, rewrite) -> None:
+    """Replace each line of the record by rewrite(line), as a person editing the hidden sheet would."""
+    for row in sheet.iter_rows(min_row=3, max_col=1):
+        if row[0].value:
+            row[0].value = "\n".join(rewrite(line) for line in row[0].value.split("\n"))
+
+
 def test_an_export_records_the_version_of_each_figure_in_a_very_hidden_protected_sheet():
     workbook = open_workbook(export(HY, "01"))
     record = workbook[VERSIONS_SHEET]
     assert record.sheet_state == "veryHidden"
     assert record.protection.sheet and record.protection.password
-    rows = {row[2]: row[3] for row in record.iter_rows(min_row=3, values_only=True)}
+    rows = {int(line.split(" ")[2]): line.split(" ", 3)[3] for line in record_lines(record)}
     phu_cu = phu_cu_2024()
     assert f"2024:target:{phu_cu.version}" in rows[phu_cu.locality_id].split()
+    assert all(line.startswith("01 household ") for line in record_lines(record))
+
+
+def test_the_record_of_a_national_table_takes_a_few_cells_not_one_row_per_locality():
+    """700 districts' versions fit in a few cells of at most 32.000 characters (Excel keeps 32.767 in a cell)."""
+    from spreadsheets.versions import _packed
+
+    lines = [f"01 household {owner} 2021:result:1 2022:result:1 2023:result:2 2024:target:1" for owner in range(704)]
+    chunks = _packed(lines)
+    assert len(chunks) < 5 and all(len(chunk) <= 32_000 for chunk in chunks)
+    assert "\n".join(chunks).split("\n") == lines  # no line split or lost
 
 
 def test_an_unchanged_export_still_imports_with_zero_changes_and_no_conflict_notice():
@@ -123,7 +146,7 @@ def test_a_workbook_without_the_record_imports_as_before_and_says_it_cannot_dete
 
 def test_an_altered_record_is_not_trusted_and_the_preview_says_so():
     workbook = load_workbook(BytesIO(edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, 317)])))
-    workbook[VERSIONS_SHEET]["D3"] = "garbage"
+    workbook[VERSIONS_SHEET]["A3"] = "garbage"
     result = read(to_bytes(workbook), HY, "01")
     assert result.ok and not result.detects_conflicts
     assert "has been altered" in str(result.notices[0])
@@ -134,10 +157,13 @@ def test_a_figure_created_after_the_export_is_a_conflict_too(hung_yen_people):
     figure = phu_cu_2024()
     figure.delete()  # as if it did not exist when the file was made …
     workbook = load_workbook(BytesIO(data))
-    record = workbook[VERSIONS_SHEET]
-    for row in record.iter_rows(min_row=3):
-        if row[2].value == figure.locality_id:
-            row[3].value = " ".join(item for item in row[3].value.split() if not item.startswith("2024:target:"))
+
+    def forget_2024_target(line: str) -> str:
+        if line.split(" ")[2] != str(figure.locality_id):
+            return line
+        return " ".join(item for item in line.split(" ") if not item.startswith("2024:target:"))
+
+    rewrite_record(workbook[VERSIONS_SHEET], forget_2024_target)
     HouseholdFigure.objects.create(
         plan=figure.plan, locality=figure.locality, year=2024, kind="target", households=30000, poor_households=300
     )  # … and was entered by somebody since
@@ -207,3 +233,22 @@ def test_stale_workbook_end_to_end_through_the_site(client, hung_yen_people):
     assert figure.poor_households == 319
     last = figure.history.order_by("-history_date", "-history_id").first()
     assert last.history_user == reviewer and "overriding 1 figures" in last.history_change_reason
+
+
+def test_a_workbook_of_the_first_record_format_still_detects_a_conflict(hung_yen_people):
+    """Files exported before the record was packed (one row of four cells per appendix row) keep their protection."""
+    data = edited(HY, "01", [(P01, "Phù Cừ", POOR_2024, 317)])
+    workbook = load_workbook(BytesIO(data))
+    packed = workbook[VERSIONS_SHEET]
+    lines, (_marker, slug, made_at) = record_lines(packed), next(packed.iter_rows(max_row=1, values_only=True))[:3]
+    workbook.remove(packed)
+    sheet = workbook.create_sheet(VERSIONS_SHEET)
+    sheet.append(["povertyplan versions 1", slug, made_at])
+    sheet.append(["appendix", "target", "owner", "versions"])
+    for line in lines:
+        code, target, owner, *shown = line.split(" ", 3)
+        sheet.append([code, target, int(owner), shown[0] if shown else None])
+    change_phu_cu_in_the_grid_service(hung_yen_people["official"], 318)
+    result = read(to_bytes(workbook), HY, "01")
+    assert result.detects_conflicts
+    assert [(c.label, c.year) for c in result.conflicts] == [("Phù Cừ", 2024)]

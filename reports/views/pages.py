@@ -246,7 +246,10 @@ def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTa
     """The household table as the filtered page shows it — its years, its districts and, for a selection of
     districts, their computed total instead of the province's — for the charts to draw what the table shows."""
     if table.show_totals:
-        return replace(household, columns=table.visible_columns)
+        shown = replace(household, columns=table.visible_columns)
+        # The same rows and figures, so the same poverty standards: not read again from the 3.500 figures.
+        shown.__dict__["standards"] = household.standards
+        return shown
     return replace(
         household,
         columns=table.visible_columns,
