@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_measure, format_rate
+from kernel.numbers import format_count, format_decimal, format_measure, format_printed, format_rate
 from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
@@ -40,6 +40,12 @@ def measure(value):
 
 
 @register.filter
+def printed(value):
+    """An IndicatorValue's figure as the document printed it: 9,70 stays 9,70, 9,7 stays 9,7, 100 stays 100."""
+    return "" if value is None else format_printed(value.value_as_printed)
+
+
+@register.filter
 def signed_count(value):
     if value is None:
         return ""
@@ -59,7 +65,7 @@ def qualified(value):
     if value is None:
         return ""
     word = QUALIFIER_WORDS.get(value.qualifier, "")
-    return f"{word} {format_measure(value.value)}".strip()
+    return f"{word} {printed(value)}".strip()
 
 
 @register.filter
@@ -88,7 +94,7 @@ def value_for(plan_indicator, column):
     """The indicator's value for an appendix column spec ({"year", "kind"}), formatted as printed."""
     for value in plan_indicator.values.all():
         if value.year == column.get("year") and value.kind == column.get("kind"):
-            return format_measure(value.value)
+            return printed(value)
     return ""
 
 
