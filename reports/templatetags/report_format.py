@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_measure, format_printed, format_rate
+from kernel.numbers import format_count, format_decimal, format_printed, format_rate
 from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
@@ -31,12 +31,6 @@ def count(value):
 def rate(value):
     """2.27 → 2,27; a rate the document printed with one decimal as printed: 1,2."""
     return format_rate(value)
-
-
-@register.filter
-def measure(value):
-    """72.50 → 72,5; 1000 → 1.000"""
-    return format_measure(value)
 
 
 @register.filter
