@@ -22,7 +22,7 @@ from itertools import groupby, pairwise
 from django.utils.translation import gettext as _
 
 from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
-from kernel.numbers import RATE_PLACES, compute_rate, format_count, format_decimal, format_measure
+from kernel.numbers import RATE_PLACES, as_printed, compute_rate, format_count, format_decimal, format_printed
 from plan_tables.household import COUNT_FIELDS, Column, HouseholdTable, Row
 from plan_tables.selectors import PlanTables, plan_tables
 from plans.models import Appendix, FigureKind, HouseholdFigure, Plan
@@ -33,9 +33,10 @@ TOTAL_IS_SUM = "total_is_sum"
 TOTAL_RATE_FROM_SUMS = "total_rate_from_summed_counts"
 TARGET_DIRECTION = "target_follows_direction"
 
-# How the figures of a finding are shown: counts without decimals, rates with two, indicator
-# values as the document writes them (9,7 — not 9,70).
-COUNT_PLACES, RATE_PLACES_SHOWN, AS_WRITTEN = 0, 2, None
+# How the figures of a finding are shown: counts without decimals; the others as printed — a published rate or
+# indicator value with the decimals the document printed it with (Hưng Yên's "1,2", not 1,20; "9,7"), a rate
+# recomputed from the counts with the two decimals of a computation (its column says "computed").
+COUNT_PLACES, AS_PRINTED = 0, None
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Finding:
     computed: Decimal | int | None  # for a direction finding: the previous year's value it is compared with
     difference: Decimal | int | None  # published − computed
     message: str  # a translated sentence a reviewer understands
-    places: int | None = COUNT_PLACES  # decimals to show the figures with; None: as written (indicator values)
+    places: int | None = COUNT_PLACES  # decimals to show the figures with; None: the decimals each carries
 
     @property
     def published_text(self) -> str:
@@ -165,7 +166,7 @@ class _Cell:
 
     def rate_from_counts(self) -> list[Finding]:
         figure = self.row.figures.get((self.column.year, self.column.kind))
-        published = figure.published_rate if figure else None
+        published = figure.published_rate_as_printed if figure else None
         computed = figure.computed_rate if figure else None  # None where the households are unknown
         if not _rates_differ(published, computed):
             return []
@@ -176,10 +177,10 @@ class _Cell:
         return [
             self.finding(
                 RATE_FROM_COUNTS,
-                _rate(published),
+                published,
                 computed,
                 message,
-                RATE_PLACES_SHOWN,
+                AS_PRINTED,
                 poor=format_count(figure.poor_households),
                 households=format_count(figure.households),
             )
@@ -236,7 +237,7 @@ class _Cell:
                 "The total rate does not follow from the summed counts of the rows: published %(published)s, "
                 "computed %(computed)s (difference %(difference)s)."
             )
-            return [self.finding(TOTAL_RATE_FROM_SUMS, _rate(published), computed, message, RATE_PLACES_SHOWN)]
+            return [self.finding(TOTAL_RATE_FROM_SUMS, published, computed, message, AS_PRINTED)]
         return []
 
 
@@ -263,17 +264,26 @@ def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> li
     figures = (
         HouseholdFigure.objects.filter(plan=plan, households__isnull=False, published_rate__isnull=False)
         .order_by("locality__level", "locality__name", "locality_id", "year", "kind")
-        .values_list("locality_id", "locality__name", "year", "kind", "households", "poor_households", "published_rate")
+        .values_list(
+            "locality_id",
+            "locality__name",
+            "year",
+            "kind",
+            "households",
+            "poor_households",
+            "published_rate",
+            "published_rate_places",
+        )
     )
     kinds = dict(FigureKind.choices)
     findings = []
-    for locality_id, locality_name, year, kind, households, poor, published in figures:
+    for locality_id, locality_name, year, kind, households, poor, published, places in figures:
         if (locality_id, year, kind) in shown:
             continue
         computed = compute_rate(poor, households)
         if not _rates_differ(published, computed):
             continue
-        published = _rate(published)
+        published = as_printed(published, places)
         difference = published - computed
         findings.append(
             Finding(
@@ -292,11 +302,11 @@ def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> li
                 % {
                     "poor": format_count(poor),
                     "households": format_count(households),
-                    "published": format_decimal(published),
-                    "computed": format_decimal(computed),
-                    "difference": _signed(difference, RATE_PLACES_SHOWN),
+                    "published": _format(published, AS_PRINTED),
+                    "computed": _format(computed, AS_PRINTED),
+                    "difference": _signed(difference, AS_PRINTED),
                 },
-                places=RATE_PLACES_SHOWN,
+                places=AS_PRINTED,
             )
         )
     return findings
@@ -327,7 +337,8 @@ def _direction_findings(plan_indicators: list[PlanIndicator], table: str, append
         for previous, value in pairwise(values):
             if value.kind != ValueKind.TARGET:
                 continue
-            change = value.value - previous.value
+            # As printed: "9,6 after 9,8", the change with the decimals of the two (computed from the same numbers).
+            change = value.value_as_printed - previous.value_as_printed
             if (should_fall and change <= 0) or (not should_fall and change >= 0):
                 continue
             if should_fall:
@@ -347,18 +358,18 @@ def _direction_findings(plan_indicators: list[PlanIndicator], table: str, append
                     appendix_code=appendix_code,
                     row=plan_indicator.text,
                     column=str(value.year),
-                    published=value.value,
-                    computed=previous.value,
+                    published=value.value_as_printed,
+                    computed=previous.value_as_printed,
                     difference=change,
                     message=message
                     % {
-                        "value": format_measure(value.value),
+                        "value": _format(value.value_as_printed, AS_PRINTED),
                         "year": value.year,
-                        "previous": format_measure(previous.value),
+                        "previous": _format(previous.value_as_printed, AS_PRINTED),
                         "previous_year": previous.year,
-                        "difference": _signed(change, AS_WRITTEN),
+                        "difference": _signed(change, AS_PRINTED),
                     },
-                    places=AS_WRITTEN,
+                    places=AS_PRINTED,
                 )
             )
     return findings
@@ -380,7 +391,7 @@ def _format(value, places: int | None) -> str:
     if value is None:
         return ""
     if places is None:
-        return format_measure(value)
+        return format_printed(value)
     if places == 0:
         return format_count(value)
     return format_decimal(value, places)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, ValueKind
-from kernel.numbers import compute_rate, format_rate
+from kernel.numbers import compute_rate, format_printed, format_rate
 from localities.models import Locality
 from plan_tables.household import FIGURE_ATTRIBUTES, Column, HouseholdTable, Row
 from plan_tables.selectors import IndicatorGroup, indicator_table
@@ -520,7 +520,8 @@ class IndicatorGrid:
         initial = {}
         for year in self.years:
             value = stored.get((year, self.kind))
-            initial[value_field(year)] = value.value if value else None
+            # The value as the document printed it ("9,70"): the number field would drop a final zero.
+            initial[value_field(year)] = format_printed(value.value_as_printed) if value else None
             initial[qualifier_field(year)] = value.qualifier if value else Qualifier.EXACTLY
             initial[version_field(year)] = value.version if value else 0
         form = IndicatorRowForm(

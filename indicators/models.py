@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kernel.fields import MeasureField
-from kernel.numbers import VIETNAMESE, NumberFormatError, format_measure, parse_number
+from kernel.numbers import (
+    MAX_RATE_PLACES,
+    VIETNAMESE,
+    NumberFormatError,
+    format_measure,
+    format_printed,
+    measure_as_printed,
+    parse_number,
+)
 from plans.models.agencies import CoordinatingAgenciesRule
 from plans.models.documents import MAX_YEAR, MIN_YEAR
 
@@ -162,6 +170,17 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=10, choices=ValueKind.choices, default=ValueKind.TARGET)
     value = MeasureField(_("value"))
+    # The decimals the document printed the value with ("9,70" where the database holds 9.70 for "9,7" too): pages,
+    # workbooks and downloads show it back that way; every computation uses the value. Blank (not recorded): the
+    # value's own decimals without final zeros. Not typed by anyone: the seed loader and the write service take it
+    # from the value as written.
+    value_places = models.PositiveSmallIntegerField(
+        _("decimals of the value as published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("How many decimals the document prints the value with (0–2); blank for its own."),
+    )
     qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier.choices, default=Qualifier.EXACTLY)
     value_as_written = models.CharField(
         _("value as written"), max_length=200, blank=True, help_text=_("e.g. “khoảng 2.050”, “tối thiểu 1.000 hộ”.")
@@ -191,6 +210,11 @@ class IndicatorValue(models.Model):
                 violation_error_message=_("A value cannot be negative."),
             ),
             models.CheckConstraint(
+                condition=Q(value_places__lte=MAX_RATE_PLACES) | Q(value_places__isnull=True),
+                name="indicator_value_places_at_most_two",
+                violation_error_message=_("A value is published with at most two decimals."),
+            ),
+            models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="indicator_value_year_in_range",
                 violation_error_message=_("The year must lie between 1990 and 2100."),
@@ -199,6 +223,11 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.plan_indicator} {self.year}: {self.value}"
+
+    @property
+    def value_as_printed(self):
+        """The value with the decimals the document printed ("9,70", "100"); the same number as `value`."""
+        return measure_as_printed(self.value, self.value_places)
 
     def rewritten_as_written(self, new: Decimal) -> str:
         """The value as written, with `new` in place of the stored value: “9,7” → “9,5”; “dưới 9%” → “dưới 8%”.
@@ -210,7 +239,8 @@ class IndicatorValue(models.Model):
         """
         old, as_written = self.value, self.value_as_written
         with translation.override("vi"):
-            new_text = format_measure(new)
+            # The new figure as typed ("9,70" keeps its zero); the stored one as printed.
+            new_text = format_printed(new) if isinstance(new, Decimal) else format_measure(new)
             if old is None or not as_written:
                 return new_text
             try:
@@ -218,7 +248,7 @@ class IndicatorValue(models.Model):
                     return new_text
             except NumberFormatError:
                 pass
-            pattern = rf"(?<![\d.,]){re.escape(format_measure(old))}(?![\d]|[.,]\d)"
+            pattern = rf"(?<![\d.,]){re.escape(format_printed(self.value_as_printed))}(?![\d]|[.,]\d)"
             if len(re.findall(pattern, as_written)) == 1:
                 return re.sub(pattern, new_text, as_written)
             return new_text
@@ -234,6 +264,8 @@ class IndicatorValue(models.Model):
                 and self.value > Decimal(100)
             ):
                 errors["value"] = _("A percentage cannot exceed 100.")
+        if self.value_places is not None and not 0 <= self.value_places <= MAX_RATE_PLACES:
+            errors["value_places"] = _("A value is published with at most two decimals.")
         if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
             errors["year"] = _("The year must lie between 1990 and 2100.")
         elif self.year and self.plan_indicator_id and self.kind == ValueKind.TARGET:

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .fields import CountField, LocalizedNumberInput, MeasureField, RateField
-from .numbers import format_count, format_measure, format_rate
+from .numbers import format_count, format_measure, format_printed, format_rate
 from .text import clean_input
 
 
@@ -76,9 +76,14 @@ def rate_column(field_name: str, label, *, attribute: str | None = None):
     return column
 
 
-def measure_column(field_name: str, label):
+def measure_column(field_name: str, label, *, attribute: str | None = None):
+    """A changelist column showing a measure as 72,5 or 1.000 (ordered by `field_name`; shown from `attribute` where
+    given, with exactly its decimals: a value as the document printed it, "9,70")."""
+
     @admin.display(description=label, ordering=field_name)
     def column(_model_admin, obj):
+        if attribute:
+            return format_printed(getattr(obj, attribute))
         return format_measure(getattr(obj, field_name))
 
     return column

@@ -254,6 +254,32 @@ def as_printed(value, places: int | None):
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}  # as_printed runs for each cell of a table
 
 
+def written_places(value) -> int:
+    """The decimals a typed or read measure was written with, at most two (the stored scale): "9,70" → 2, "9,7" → 1,
+    "100" → 0. The parser keeps them in the Decimal it returns; anything else (an int) has none."""
+    return min(MAX_RATE_PLACES, decimal_places(value)) if isinstance(value, Decimal) and value.is_finite() else 0
+
+
+def measure_as_printed(value, places: int | None):
+    """A stored measure (always two decimals in the database) with the decimals the document printed: 9,70 stays
+    9,70 and 9,7 stays 9,7. `places` None (not recorded) gives its own decimals without final zeros (100,00 → 100),
+    as measures were always shown."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if places is None:
+        places = max(0, -value.normalize().as_tuple().exponent)
+    return as_printed(value, places)
+
+
+def format_printed(value) -> str:
+    """A number with exactly the decimals it carries — a measure as printed (`measure_as_printed`), a typed value
+    as typed: Decimal("9.70") → "9,70", Decimal("100") → "100"; thousands grouped."""
+    if value is None:
+        return ""
+    return format_decimal(value, decimal_places(value))
+
+
 def format_rate(value) -> str:
     """A rate with the decimals it carries (at most two): 1.2 → "1,2", 2.27 → "2,27", 1.20 → "1,20"."""
     if value is None:

@@ -17,7 +17,7 @@ from io import BytesIO, StringIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kernel.numbers import rate_places
+from kernel.numbers import decimal_places, rate_places
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,8 +59,8 @@ def table_csv(rows: list[list]) -> str:
 
 def table_xlsx(rows: list[list], *, title: str, rate_columns: set[int] = frozenset()) -> bytes:
     """The rows as a one-sheet workbook: header row bold and frozen with the two label columns, figures as numbers
-    (counts grouped, rates with the decimals the document printed, in the reader's own Excel format), text as
-    text."""
+    (counts grouped, rates and values with the decimals the document printed, in the reader's own Excel format),
+    text as text."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(title)
@@ -71,7 +71,7 @@ def table_xlsx(rows: list[list], *, title: str, rate_columns: set[int] = frozens
     for row, values in zip(sheet.iter_rows(min_row=2), rows[1:], strict=False):
         for index, (cell, value) in enumerate(zip(row, values, strict=False)):
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = _rate_format(value) if index in rate_columns else "#,##0"
+                cell.number_format = _rate_format(value) if index in rate_columns else _measure_format(value)
     sheet.freeze_panes = "C2"
     sheet.column_dimensions["B"].width = 28
     buffer = BytesIO()
@@ -83,6 +83,13 @@ def _rate_format(value) -> str:
     """A rate with the decimals the document printed it with: 1,2 → "0.0", 2,27 → "0.00"."""
     places = rate_places(value) if isinstance(value, Decimal) else 2
     return "0." + "0" * places if places else "0"
+
+
+def _measure_format(value) -> str:
+    """A count grouped ("#,##0"); a Decimal with the decimals it carries — an indicator value as printed: 9,7 →
+    "#,##0.0", 60,68 → "#,##0.00", 100 → "#,##0"."""
+    places = decimal_places(value) if isinstance(value, Decimal) else 0
+    return "#,##0." + "0" * places if places else "#,##0"
 
 
 def _xlsx_cell(value):

@@ -9,8 +9,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import Qualifier
 from kernel.numbers import Formatter
 from plan_tables.household import Column, HouseholdTable, selection_total
+from plan_tables.selectors import IndicatorTable
 
 
 class FigureColumn(tables.Column):
@@ -215,3 +217,39 @@ class DistrictTable(tables.Table):
         ]
         footer = [["", str(row["label"]), *row["values"]] for row in self.footer_rows()]
         return [header, *body, *footer]
+
+
+def indicator_download_rows(table: IndicatorTable) -> list[list]:
+    """The indicator page's table as its downloads write it, in its order (the filtered dimensions only): each value
+    as the document printed it ("9,7", "60,68", "100" — a Decimal carrying those decimals, for the downloads to write
+    as numbers) and the wording a figure alone loses ("dưới 9%", "khoảng 0,5%") in a column of its own."""
+    years = {"baseline": _("Result %(year)s"), "result": _("Achieved %(year)s"), "target": _("Target %(year)s")}
+    header = [
+        str(_("Dimension")),
+        str(_("Indicator (as written)")),
+        str(_("Unit")),
+        *(str(years.get(kind, years["target"])) % {"year": year} for year, kind in table.years),
+        str(_("Wording of the values")),
+        str(_("Lead agency")),
+    ]
+    rows = [header]
+    for group in table.groups:
+        for row in group.rows:
+            pi = row.plan_indicator
+            values = [value for value in row.cells if value is not None]
+            wording = "; ".join(
+                f"{value.year}: {value.value_as_written}"
+                for value in values
+                if value.value_as_written and value.qualifier != Qualifier.EXACTLY
+            )
+            rows.append(
+                [
+                    group.dimension.name,
+                    pi.text,
+                    pi.indicator.unit,
+                    *(value.value_as_printed if value is not None else None for value in row.cells),
+                    wording,
+                    pi.lead_agency.display_name if pi.lead_agency else "",
+                ]
+            )
+    return rows

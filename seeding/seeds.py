@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import Dimension, Indicator, IndicatorValue, PlanIndicator
-from kernel.numbers import VIETNAMESE, NumberFormatError, parse_number, rate_places
+from kernel.numbers import VIETNAMESE, NumberFormatError, parse_number, rate_places, written_places
 from kernel.text import normalize, vietnamese_slug
 from localities.models import Locality, LocalitySuccession
 from plans.models import (
@@ -449,10 +449,13 @@ class _PlanLoader:
             for column, text in zip(year_columns, cells, strict=False):
                 if text in (None, ""):
                     continue
+                number = _number(text, self.where(f"{what}, {column['header']}"))
                 values[(column["year"], column["kind"])] = {
                     "year": column["year"],
                     "kind": column["kind"],
-                    "value": _number(text, self.where(f"{what}, {column['header']}")),
+                    "value": number,
+                    # "9,7" stays "9,7" and "100" stays "100" wherever the value is shown again.
+                    "value_places": written_places(number),
                     "qualifier": "exactly",
                     "value_as_written": str(text),
                 }
@@ -466,6 +469,7 @@ class _PlanLoader:
                 "year": key[0],
                 "kind": key[1],
                 "value": number,
+                "value_places": written_places(number),
                 "qualifier": entry.get("qualifier") or "exactly",
                 "value_as_written": entry.get("as_written") or str(entry["value"]),
                 "note": entry.get("note") or "",

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from indicators.models import PlanIndicator
-from kernel.numbers import format_count, format_measure, format_rate
+from kernel.numbers import format_count, format_printed, format_rate
 from localities.models import Locality
 from plan_tables.household import COUNT_FIELDS
 from plans.models import Plan
@@ -88,7 +88,7 @@ class Change:
             return format_rate(value)
         if self.field in COUNT_FIELDS:
             return format_count(int(value))
-        return format_measure(value)
+        return format_printed(value)  # a value as printed or typed, its decimals kept: "9,70", "100"
 
     @property
     def display_old(self) -> str:

@@ -382,11 +382,46 @@ def column_pages(layout: SheetLayout) -> list[list[SheetColumn]]:
     return pages
 
 
-def _page_footer(ws: Worksheet, name: str) -> None:
-    """“Phụ lục 01 – trang 2” at the foot of each page; every sheet numbers its own pages from 1, so that the workbook
-    printed whole does not number the data check on from the appendices. No “of N”: LibreOffice counts N over the
-    whole workbook (“1/7” on a sheet of three pages)."""
-    ws.oddFooter.center.text = _("%(sheet)s – page %(page)s") % {"sheet": name, "page": "&P"}
+# The height a printed A4 landscape page gives the rows (8,27 in less the 0,6 in margins), kept 10 % short of it:
+# the row breaks below are then the only ones Excel and LibreOffice make, whatever their own rounding of heights.
+_PAGE_HEIGHT_POINTS = (8.27 - 2 * 0.6) * 72 * 0.9
+
+
+def _row_height(ws: Worksheet, row: int) -> float:
+    return ws.row_dimensions[row].height or _POINTS_PER_LINE[TABLE_SIZE] + 3
+
+
+def _fitted_scale(columns: list[SheetColumn]) -> float:
+    """The scale a sheet of these columns prints at when fitted to the page's width (at most 1)."""
+    return min(1.0, _PAGE_WIDTH_UNITS / _printed_width(columns))
+
+
+def _row_pages(ws: Worksheet, last_row: int, title_rows: range, scale: float = 1.0) -> int:
+    """Break the rows into pages that hold what fits at `scale` (the title rows repeated on each), and count them: the
+    number of pages down is then the export's, not the spreadsheet application's."""
+    limit = _PAGE_HEIGHT_POINTS / scale
+    repeated = sum(_row_height(ws, row) for row in title_rows)
+    used, pages = 0.0, 1
+    for row in range(1, last_row + 1):
+        height = _row_height(ws, row)
+        if used + height > limit and row > title_rows.stop:
+            ws.row_breaks.append(Break(id=row - 1))  # a break after the page's last row
+            pages += 1
+            used = repeated
+        used += height
+    return pages
+
+
+def _page_footer(ws: Worksheet, name: str, pages: int) -> None:
+    """“Phụ lục 01 – trang 2/3” at the foot of each page; every sheet numbers its own pages from 1, so that the
+    workbook printed whole does not number the data check on from the appendices. The total is the sheet's own page
+    count, written as a number (its explicit breaks fix it): the footer code for it (&N) counts the whole workbook in
+    LibreOffice (“1/7” on a sheet of three pages)."""
+    ws.oddFooter.center.text = _("%(sheet)s – page %(page)s of %(pages)s") % {
+        "sheet": name,
+        "page": "&P",
+        "pages": pages,
+    }
     ws.oddFooter.center.font = FONT_NAME
     ws.page_setup.firstPageNumber = 1
     ws.page_setup.useFirstPageNumber = True
@@ -415,9 +450,12 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
         left=_MARGIN_INCHES, right=_MARGIN_INCHES, top=0.6, bottom=0.6, header=0.3, footer=0.3
     )
     last_header_row = layout.first_data_row - 1
+    last_row = max(ws.max_row, last_header_row)
     ws.print_title_rows = f"{layout.header_row}:{last_header_row}"
-    ws.print_area = f"A1:{get_column_letter(len(layout.columns))}{max(ws.max_row, last_header_row)}"
-    _page_footer(ws, layout.sheet_name)
+    ws.print_area = f"A1:{get_column_letter(len(layout.columns))}{last_row}"
+    scale = _fitted_scale(layout.columns) if len(pages) == 1 else 1.0
+    down = _row_pages(ws, last_row, range(layout.header_row, last_header_row + 1), scale)
+    _page_footer(ws, layout.sheet_name, len(pages) * down)
 
 
 # --- the findings of the data-quality check, next to the table they concern -----------------------
@@ -490,5 +528,7 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{first_header}:{first_header}"
-    ws.print_area = f"A1:{last_letter}{max(row - 2, first_header)}"
-    _page_footer(ws, ws.title)
+    last_row = max(row - 2, first_header)
+    ws.print_area = f"A1:{last_letter}{last_row}"
+    title_rows = range(first_header, first_header + 1)
+    _page_footer(ws, ws.title, _row_pages(ws, last_row, title_rows, _fitted_scale(columns)))

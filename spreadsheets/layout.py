@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.models import PlanIndicator
-from kernel.numbers import MAX_RATE_PLACES, rate_places
+from kernel.numbers import MAX_RATE_PLACES, decimal_places, rate_places
 from plan_tables.household import household_columns, household_table
 from plan_tables.selectors import PlanTables
 from plans.models import Appendix, AppendixKind, Plan, PolicyTask
@@ -120,9 +120,10 @@ class SheetLayout:
 
 
 def value_format(value) -> str:
-    """A number format showing a measure with its own decimals: 72,5 and 100 and 2.050 as the plan writes them."""
+    """A number format showing a measure with the decimals it carries (an indicator value as printed,
+    `IndicatorValue.value_as_printed`): 72,5 and 9,70 and 100 and 2.050 as the plan writes them."""
     if isinstance(value, Decimal):
-        places = max(0, -value.normalize().as_tuple().exponent)
+        places = decimal_places(value)
     elif isinstance(value, float):
         places = len(repr(value).split(".")[1].rstrip("0")) if "." in repr(value) else 0
     else:
@@ -255,7 +256,8 @@ def _indicator_layout(appendix: Appendix, sheet_name: str, tables: PlanTables | 
                 .iterator(chunk_size=500)
             )
         for plan_indicator in indicators:
-            values = {(value.year, value.kind): value.value for value in plan_indicator.values.all()}
+            # As printed ("9,7", "60,68", "100"): the cell's number format shows the decimals the value carries.
+            values = {(value.year, value.kind): value.value_as_printed for value in plan_indicator.values.all()}
             cells = []
             for column in columns:
                 if column.role == Role.FIGURE:

@@ -25,6 +25,7 @@ from kernel.numbers import (
     decimal_places,
     format_count,
     format_decimal,
+    format_rate,
     parse_number,
 )
 from kernel.text import normalize
@@ -335,8 +336,8 @@ _FORMAT_DECIMALS = re.compile(r"^[#,0]*0\.(0+)")
 
 
 def _as_formatted(cell, value: Decimal) -> Decimal:
-    """A rate typed as a number with the decimals its cell shows (3,50 formatted "0.00" is the float 3.5): the places
-    the person sees are the places recorded. Text (“1,2”) already carries its own."""
+    """A rate or a value typed as a number with the decimals its cell shows (3,50 formatted "0.00" is the float 3.5):
+    the places the person sees are the places recorded. Text (“1,2”) already carries its own."""
     if not isinstance(cell.value, int | float) or isinstance(cell.value, bool):
         return value
     match = _FORMAT_DECIMALS.match(str(getattr(cell, "number_format", "") or ""))
@@ -503,7 +504,7 @@ class HouseholdSheet(_Sheet):
                 "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
                 "%(computed)s%%."
             ) % {
-                "rate": format_decimal(rate, 2),
+                "rate": format_rate(rate),  # as typed or printed ("1,2"); what the counts give is computed: two places
                 "poor": format_count(poor),
                 "households": format_count(households),
                 "computed": format_decimal(computed, 2),
@@ -626,8 +627,10 @@ class IndicatorSheet(_Sheet):
                 continue
             if value is not None and not self._acceptable(value, row, position, plan_indicator):
                 continue
+            if value is not None:
+                value = _as_formatted(cell, value)  # 9,70 typed as 9.7 in a cell formatted "#,##0.00": two decimals
             current = stored.get((column.year, column.kind))
-            old = current.value if current else None
+            old = current.value_as_printed if current else None  # shown in the preview as printed
             if not differs(value, old):
                 continue
             if value is None:

@@ -2,6 +2,7 @@
 8 pt), the data-check sheets after all appendices with their own print range and page numbers, and headers that
 say what the figures under them are."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -93,7 +94,7 @@ def test_the_data_check_sheets_come_after_every_appendix_each_with_its_own_print
     for ws in (workbook[title] for title in visible):  # the hidden version sheet is never printed
         assert ws.print_area, ws.title
         assert ws.page_setup.useFirstPageNumber and int(ws.page_setup.firstPageNumber) == 1, ws.title
-        assert ws.oddFooter.center.text == f"{ws.title} – trang &P", ws.title
+        assert re.fullmatch(rf"{re.escape(ws.title)} – trang &P/\d+", ws.oddFooter.center.text), ws.title
     assert workbook["Kiểm tra – 01"].print_area == "'Kiểm tra – 01'!$A$1:$F$5"
 
 
@@ -146,3 +147,26 @@ def test_phu_luc_02_rows_are_tall_enough_for_their_wrapped_text():
             used += len(word) + (1 if used else 0)
         height = ws.row_dimensions[row].height or 15
         assert height >= lines * 15, (row, text[:40], lines, height)
+
+
+def page_total(ws) -> int:
+    """The N of a sheet's footer “… – trang &P/N”, read back from the saved workbook."""
+    match = re.fullmatch(r".* – trang &P/(\d+)", ws.oddFooter.center.text)
+    assert match, ws.oddFooter.center.text
+    return int(match[1])
+
+
+def test_each_sheet_footer_says_page_p_of_its_own_page_count():
+    """Hưng Yên printed whole: Phụ lục 01 is three pages of years side by side (1/3 … 3/3), Phụ lục 02, Phụ lục 3 and
+    each data check one page each — not “of 7”, the workbook's total, which LibreOffice's &N would print."""
+    workbook = open_workbook(export(HY))
+    totals = {ws.title: page_total(ws) for ws in workbook.worksheets if ws.sheet_state == "visible"}
+    assert totals == {"Phụ lục 01": 3, "Phụ lục 02": 1, "Phụ lục 3": 1, "Kiểm tra – 01": 1, "Kiểm tra – 02": 1}
+
+
+def test_a_long_table_breaks_its_rows_into_pages_and_counts_them_in_the_footer():
+    plan = make_household_plan(districts=120, years=(2021, 2022), slug="tinh-dai")
+    ws = open_workbook(export(plan))["Phụ lục 01"]
+    breaks = [item.id for item in ws.row_breaks.brk]
+    assert len(breaks) >= 3 and breaks == sorted(breaks)
+    assert page_total(ws) == len(breaks) + 1  # one page wide: the pages down are all of them

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators.admin import PlanIndicatorAdmin, PlanIndicatorInline
 from indicators.models import IndicatorValue
 from kernel.admin_base import NumberFormattingAdmin, NumberFormattingInline, count_column, measure_column, rate_column
-from kernel.numbers import format_decimal, format_rate
+from kernel.numbers import format_decimal, format_printed, format_rate
 from localities.admin import LocalityAdmin
 from plans.admin import PlanAdmin
 from plans.models import HouseholdFigure
@@ -151,6 +151,12 @@ class ValueAdminForm(ServiceFormMixin):
     class Meta:
         model = IndicatorValue
         fields = ["plan_indicator", "year", "kind", *INDICATOR_VALUE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.value is not None and "value" in self.fields:
+            # The value as the document printed it ("9,70", "100"): the number field alone would show "9,7".
+            self.initial["value"] = format_printed(self.instance.value_as_printed)
 
     def _apply(self, dry_run: bool):
         data = self.cleaned_data
@@ -337,7 +343,7 @@ class IndicatorValueAdmin(ScopedServiceAdmin, NumberFormattingAdmin, SimpleHisto
     search_fields = ["plan_indicator__text", "value_as_written"]
     autocomplete_fields = ["plan_indicator"]
     list_select_related = ["plan_indicator"]
-    value_display = measure_column("value", _("value"))
+    value_display = measure_column("value", _("value"), attribute="value_as_printed")
     identity_fields = ["plan_indicator", "year", "kind"]
     fieldsets = [
         (None, {"fields": ["plan_indicator", ("year", "kind")]}),

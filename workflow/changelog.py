@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import IndicatorValue
 from kernel.fields import CountField, MeasureField, RateField
-from kernel.numbers import as_printed, format_count, format_measure, format_rate
+from kernel.numbers import as_printed, format_count, format_measure, format_printed, format_rate, measure_as_printed
 from plans.models import Duty, HouseholdFigure, Plan, PolicyTask
 
 from .models import ReviewEvent
@@ -219,7 +219,9 @@ def _display(model, name: str, value, labels: dict) -> str:
         return format_count(value)
     if isinstance(model_field, RateField):
         return format_rate(value)
-    if isinstance(model_field, MeasureField | models.DecimalField):
+    if isinstance(model_field, MeasureField):
+        return format_printed(value)  # as printed: `_value` gives it the decimals the document printed
+    if isinstance(model_field, models.DecimalField):
         return format_measure(value)
     if isinstance(model_field, models.DateField):
         return date_format(value, "SHORT_DATE_FORMAT")
@@ -252,6 +254,8 @@ def _value(kind: HistoryKind, record, name: str):
     value = getattr(record, _attname(kind, name))
     if name == "published_rate" and kind.code == FIGURE:
         return as_printed(value, getattr(record, "published_rate_places", None))
+    if name == "value" and kind.code == VALUE:
+        return measure_as_printed(value, getattr(record, "value_places", None))  # "9,70", "100"
     return value
 
 

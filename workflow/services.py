@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import compute_rate, format_count, format_decimal, rate_places
+from kernel.numbers import compute_rate, format_count, format_decimal, format_printed, format_rate, written_places
 from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
@@ -150,9 +150,17 @@ def _last_change(obj) -> tuple[str, datetime.datetime | None]:
 
 
 def _display(value) -> str:
+    """A stored figure in a message as the pages show it: a count grouped, a rate or a value as printed
+    (`_printed`: "1,2", "9,70", "100"), never padded to two decimals."""
     if value is None or value == "":
         return "—"
-    return format_count(value) if isinstance(value, int) else format_decimal(value, 2)
+    return format_count(value) if isinstance(value, int) else format_printed(value)
+
+
+def _printed(obj, name: str):
+    """The stored figure `name` of `obj` with the decimals the document printed it with (a rate "1,2", a value
+    "9,70"): `published_rate_as_printed`, `value_as_printed`; any other field as stored."""
+    return getattr(obj, f"{name}_as_printed", getattr(obj, name))
 
 
 def _outdated(obj, edit: FigureEdit | ValueEdit) -> dict | None:
@@ -167,7 +175,7 @@ def _outdated(obj, edit: FigureEdit | ValueEdit) -> dict | None:
         return {} if obj is not None else None
     stale = {}
     for name, seen in (edit.expected or {}).items():
-        stored = getattr(obj, name) if obj is not None else None
+        stored = _printed(obj, name) if obj is not None else None
         if stored != seen:  # numbers compare by value: 30009 == Decimal("30009"), Decimal("1.2") == Decimal("1.20")
             stale[name] = stored
     if stale:
@@ -344,25 +352,25 @@ def save_figures(
 
 def _figure_values(figure: HouseholdFigure | None, names) -> dict:
     return {
-        str(HouseholdFigure._meta.get_field(name).verbose_name): _display(getattr(figure, name) if figure else None)
+        str(HouseholdFigure._meta.get_field(name).verbose_name): _display(_printed(figure, name) if figure else None)
         for name in names
         if name in FIGURE_FIELDS
     }
 
 
-def _with_rate_places(values: dict, figure: HouseholdFigure) -> dict:
-    """The edit's values with the decimals its rate was written with (“1,2” → 1, “2,27” → 2): the figure is shown
-    back as typed, in the pages, the workbook and the downloads. A rate cleared clears its places.
+def _with_places(values: dict, obj, name: str, places_name: str) -> dict:
+    """The edit's values with the decimals its figure was written with (a rate “1,2” → 1, a value “9,70” → 2): the
+    figure is shown back as typed, in the pages, the workbook and the downloads. A figure cleared clears its places.
 
-    A rate equal to the stored one keeps the stored places: a form that shows 1,20 as “1,2” (the admin's number
+    A figure equal to the stored one keeps the stored places: a form that shows 1,20 as “1,2” (the admin's number
     field drops final zeros) or a rate recomputed from unchanged counts must not rewrite how the document printed
     it when the person changed something else."""
-    if "published_rate" not in values or "published_rate_places" in values:
+    if name not in values or places_name in values:
         return values
-    rate = values["published_rate"]
-    if rate is not None and figure.pk and figure.published_rate is not None and Decimal(rate) == figure.published_rate:
+    given, stored = values[name], getattr(obj, name)
+    if given is not None and obj.pk and stored is not None and Decimal(given) == stored:
         return values
-    return {**values, "published_rate_places": None if rate is None else rate_places(Decimal(rate))}
+    return {**values, places_name: None if given is None else written_places(Decimal(given))}
 
 
 def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], reason: str, origin: str) -> EditResult:
@@ -385,7 +393,7 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
         if figure is None:
             figure = HouseholdFigure(plan=plan, locality=edit.locality, year=edit.year, kind=edit.kind)
             figure._edit, figure._edit_created = edit, True
-        values = _with_rate_places(edit.values, figure)
+        values = _with_places(edit.values, figure, "published_rate", "published_rate_places")
         changed = [name for name, value in values.items() if getattr(figure, name) != value]
         if not changed and figure.pk:
             continue
@@ -454,7 +462,7 @@ def _value_created_meanwhile(value: IndicatorValue) -> Conflict | None:
         return None
     edit = value._edit
     label = f"{edit.plan_indicator.text[:60]} {edit.year}"
-    return _conflict(edit, stored, label, {str(_("value")): _display(stored.value)}, {})
+    return _conflict(edit, stored, label, {str(_("value")): _display(stored.value_as_printed)}, {})
 
 
 # A published rate may differ from the one computed from its counts by one in the last place (a document that
@@ -489,7 +497,7 @@ def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) 
             "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
             "%(computed)s%%."
         ) % {
-            "rate": format_decimal(rate, 2),
+            "rate": format_rate(rate),  # as typed ("1,2"); what the counts give is a computation: two decimals
             "poor": format_count(figure.poor_households),
             "households": format_count(figure.households),
             "computed": format_decimal(computed, 2),
@@ -538,7 +546,7 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
         stale = _outdated(value, edit)
         if stale is not None:
             label = f"{edit.plan_indicator.text[:60]} {edit.year}"
-            their_values = {str(_("value")): _display(value.value if value else None)}
+            their_values = {str(_("value")): _display(value.value_as_printed if value else None)}
             result.conflicts.append(_conflict(edit, value, label, their_values, stale))
             continue
         if value is None:
@@ -552,9 +560,10 @@ def _apply_value_edits(checker: Checker, plan: Plan, edits: list[ValueEdit], rea
         if "value_as_written" not in edit.values and new != value.value:
             # The wording follows the figure (“dưới 9%” → “dưới 8%”) wherever the value is changed from.
             value.value_as_written = value.rewritten_as_written(new)
-        for name, given in edit.values.items():
+        given_values = _with_places(edit.values, value, "value", "value_places")
+        for name, given in given_values.items():
             setattr(value, name, given)
-        value._written_fields = [*edit.values, "value_as_written"]
+        value._written_fields = [*edit.values, "value_as_written", "value_places"]
         try:
             value.full_clean()
         except ValidationError as error:

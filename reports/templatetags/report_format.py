@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_measure, format_rate
+from kernel.numbers import format_count, format_decimal, format_printed, format_rate
 from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
@@ -34,9 +34,9 @@ def rate(value):
 
 
 @register.filter
-def measure(value):
-    """72.50 → 72,5; 1000 → 1.000"""
-    return format_measure(value)
+def printed(value):
+    """An IndicatorValue's figure as the document printed it: 9,70 stays 9,70, 9,7 stays 9,7, 100 stays 100."""
+    return "" if value is None else format_printed(value.value_as_printed)
 
 
 @register.filter
@@ -59,7 +59,7 @@ def qualified(value):
     if value is None:
         return ""
     word = QUALIFIER_WORDS.get(value.qualifier, "")
-    return f"{word} {format_measure(value.value)}".strip()
+    return f"{word} {printed(value)}".strip()
 
 
 @register.filter
@@ -88,7 +88,7 @@ def value_for(plan_indicator, column):
     """The indicator's value for an appendix column spec ({"year", "kind"}), formatted as printed."""
     for value in plan_indicator.values.all():
         if value.year == column.get("year") and value.kind == column.get("kind"):
-            return format_measure(value.value)
+            return printed(value)
     return ""
 
 

@@ -26,7 +26,7 @@ from plans.models import Agency, AppendixKind, HouseholdFigure, Plan
 from plans.models.standards import standard_label
 from reports import charts, downloads, selectors
 from reports.forms import DistrictFilterForm, IndicatorFilterForm
-from reports.tables import DistrictTable
+from reports.tables import DistrictTable, indicator_download_rows
 from workflow.models import ReviewState, Table, TableReview
 from workflow.page_keys import plan_page_key, site_page_key, viewable_plan_of
 from workflow.permissions import Checker
@@ -373,21 +373,46 @@ def district_table_xlsx(request, slug):
     return response
 
 
-@revision_cached(plan_page_key)
-def indicator_table(request, slug):
+def _indicator_table(request, slug):
+    """The plan and its indicator table as the page's filter shows it: the page and its downloads share it."""
     plan = viewable_plan_of(request, slug)
     table = plan_tables.indicator_table(plan)
     form = IndicatorFilterForm(request.GET or None, table.groups)
     shown = form.filtered()
+    return plan, form, shown != table.groups, IndicatorTable(years=table.years, groups=shown)
+
+
+@revision_cached(plan_page_key)
+def indicator_table(request, slug):
+    plan, form, filtered, table = _indicator_table(request, slug)
     context = {
         "plan": plan,
         "form": form,
-        "filtered": shown != table.groups,
-        "indicator_table": IndicatorTable(years=table.years, groups=shown),
+        "filtered": filtered,
+        "indicator_table": table,
+        "query": request.GET.urlencode(),
         "indicator_appendices": plan.appendices.filter(kind=AppendixKind.INDICATOR_TARGETS),
         "can_edit": Checker(request.user, plan).may_edit_indicators,
     }
     return render(request, "reports/indicators.html", context)
+
+
+@revision_cached(plan_page_key)
+def indicator_table_csv(request, slug):
+    plan, _form, _filtered, table = _indicator_table(request, slug)
+    content = downloads.table_csv(indicator_download_rows(table))
+    response = HttpResponse(content, content_type=downloads.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-indicators.csv"'
+    return response
+
+
+@revision_cached(plan_page_key)
+def indicator_table_xlsx(request, slug):
+    plan, _form, _filtered, table = _indicator_table(request, slug)
+    content = downloads.table_xlsx(indicator_download_rows(table), title=_("Indicator targets"))
+    response = HttpResponse(content, content_type=downloads.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-indicators.xlsx"'
+    return response
 
 
 @revision_cached(plan_page_key)
