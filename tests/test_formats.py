@@ -119,3 +119,23 @@ def test_the_table_formatter_writes_every_count_and_rate_as_django_number_format
             assert formatter.count(count) == formats.number_format(count, 0, use_l10n=True, force_grouping=True)
 
     check()
+
+
+def test_the_decimals_a_number_was_written_with_are_read_off_any_decimal():
+    """decimal_places reads a Decimal's text ("1.2" → 1, "2.27" → 2, "3" → 0, "1E+1" → 0) as its exponent says."""
+    from hypothesis import given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from kernel.numbers import decimal_places
+
+    @hypothesis_settings(max_examples=500, deadline=None)
+    @given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(-8, 3))
+    def check(value, exponent):
+        value = value.scaleb(exponent)
+        expected = max(0, -value.as_tuple().exponent)
+        assert decimal_places(value) == expected
+
+    check()
+    written = ("1.2", "2.27", "3", "1E+1", "-0.00", "1.20")
+    assert [decimal_places(Decimal(text)) for text in written] == [1, 2, 0, 0, 2, 2]
