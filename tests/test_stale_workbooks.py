@@ -102,7 +102,9 @@ def test_only_a_reviewer_with_a_reason_may_override_the_conflicts_and_the_histor
     with pytest.raises(CommandError, match="Say why"):
         call_command(*args, "--user", "ldtbxh", stdout=StringIO(), stderr=StringIO())
     assert phu_cu_2024().poor_households == 318
-    call_command(*args, "--user", "ldtbxh", "--reason", "số liệu của Sở", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        *args, "--user", "ldtbxh", "--reason", "số liệu của Sở", "--accept-warnings", stdout=StringIO(), stderr=StringIO()
+    )
     figure = phu_cu_2024()
     assert figure.poor_households == 319
     last = figure.history.order_by("-history_date", "-history_id").first()
@@ -201,7 +203,8 @@ def test_stale_workbook_end_to_end_through_the_site(client, hung_yen_people):
     assert refused.status_code == 400 and phu_cu_2024().poor_households == 318
     refused = client.post(import_url, {"confirm": "1", "token": token, "override": "1", "reason": ""})
     assert refused.status_code == 400 and phu_cu_2024().poor_households == 318
-    saved = client.post(import_url, {"confirm": "1", "token": token, "override": "1", "reason": "theo báo cáo"})
+    confirm = {"confirm": "1", "token": token, "override": "1", "reason": "theo báo cáo", "warnings_read": "1"}
+    saved = client.post(import_url, confirm)
     assert saved.status_code == 302
     figure = phu_cu_2024()
     assert figure.poor_households == 319
