@@ -11,9 +11,13 @@ class KernelConfig(AppConfig):
     verbose_name = _("Kernel")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import pre_save
 
+        from .search import register_sqlite
         from .text import clean_text_before_save
 
         # Text is stored NFC and without invisible characters, whichever way it came in (kernel.text.clean_input).
         pre_save.connect(clean_text_before_save, dispatch_uid="kernel.clean_text_before_save")
+        # The admin's searches compare without diacritics in the database (kernel.search.SearchKey).
+        connection_created.connect(register_sqlite, dispatch_uid="kernel.search.register_sqlite")
