@@ -82,7 +82,12 @@ def _rate_warnings(table: HouseholdTable, before: Row, after: Row, year: int, ki
     if old_rate is not None and Decimal(old_rate) == Decimal(new.published_rate):
         return []
     warnings = []
-    where = {"locality_id": after.locality_id, "year": year, "row": after.label, "column": _rate_column(table, year, kind)}
+    where = {
+        "locality_id": after.locality_id,
+        "year": year,
+        "row": after.label,
+        "column": _rate_column(table, year, kind),
+    }
     counts_changed = old is not None and (
         old.households != new.households or old.poor_households != new.poor_households
     )
