@@ -21,8 +21,8 @@ class TextSearchAdmin:
     “Huyện Phù Cừ”. Each word of the term must be found in one of `search_fields` (as Django's own search); the
     comparison runs in the database (kernel.search.SearchKey), whatever the table's size.
 
-    A mixin, so that the admins of other packages (django.contrib.auth's) take it too: every admin with
-    `search_fields` does (tests/test_admin_search.py)."""
+    A mixin, so that the admins of other packages (django.contrib.auth's) take it too (SearchingAdminSite): every
+    admin with `search_fields` does (tests/test_admin_search.py)."""
 
     def get_search_results(self, request, queryset, search_term):
         words = [unescape_string_literal(word) if word[:1] in "\"'" else word for word in smart_split(search_term)]
@@ -39,6 +39,20 @@ class TextSearchAdmin:
             queryset = queryset.filter(matches)
         opts = queryset.model._meta
         return queryset, any(lookup_spawns_duplicates(opts, path) for _lookup, path in paths)
+
+
+class SearchingAdminSite(admin.AdminSite):
+    """The project's admin site (kernel.apps.KernelAdminConfig): every admin registered with `search_fields` gets the
+    project's search, ours and those of other packages (django.contrib.auth's users and groups) alike — without
+    unregistering anything."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if getattr(admin_class, "search_fields", ()) and not issubclass(admin_class, TextSearchAdmin):
+            admin_class = type(
+                admin_class.__name__, (TextSearchAdmin, admin_class), {"__module__": admin_class.__module__}
+            )
+        return super().register(model_or_iterable, admin_class, **options)
 
 
 class NumberFormattingAdmin(TextSearchAdmin, admin.ModelAdmin):
