@@ -22,7 +22,15 @@ from itertools import groupby, pairwise
 from django.utils.translation import gettext as _
 
 from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
-from kernel.numbers import RATE_PLACES, as_printed, compute_rate, format_count, format_decimal, format_printed
+from kernel.numbers import (
+    RATE_PLACES,
+    as_printed,
+    compute_rate,
+    format_count,
+    format_decimal,
+    format_printed,
+    rates_disagree,
+)
 from plan_tables.household import COUNT_FIELDS, Column, HouseholdTable, Row
 from plan_tables.selectors import PlanTables, plan_tables
 from plans.models import Appendix, FigureKind, HouseholdFigure, Plan
@@ -51,6 +59,12 @@ class Finding:
     difference: Decimal | int | None  # published − computed
     message: str  # a translated sentence a reviewer understands
     places: int | None = COUNT_PLACES  # decimals to show the figures with; None: the decimals each carries
+    # Where the finding sits, for the readers that trace it to the figures (or values) it concerns: the row's
+    # locality (None for an indicator) or the plan indicator, and the year and kind of its column.
+    locality_id: int | None = None
+    year: int | None = None
+    kind: str = ""
+    plan_indicator_id: int | None = None
 
     @property
     def published_text(self) -> str:
@@ -89,7 +103,7 @@ def check_appendices(tables: PlanTables) -> list[Finding]:
     findings: list[Finding] = []
     for appendix in tables.appendices:
         if appendix.pk in tables.household:
-            findings += _household_table_findings(appendix, tables.household[appendix.pk])
+            findings += household_table_findings(appendix, tables.household[appendix.pk])
         findings += _direction_findings(
             [pi for pi in tables.indicators if pi.appendix_id == appendix.pk], appendix.heading, appendix.code
         )
@@ -107,7 +121,11 @@ def group_findings(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 # Household appendices ---------------------------------------------------------------------------
 
 
-def _household_table_findings(appendix: Appendix, table: HouseholdTable) -> list[Finding]:
+def household_table_findings(
+    appendix: Appendix, table: HouseholdTable, localities: set[int] | None = None
+) -> list[Finding]:
+    """The findings of one household table; with `localities`, of those rows and the total row only (what an edit
+    of those rows can change: analysis.consequences)."""
     # Only the cells a rule applies to are visited (a national table has 20.000): the rates; the poor households
     # left, on the poor-household column of a year, or on its reduction column where the table does not print
     # the remaining count; and every column of the total row.
@@ -120,6 +138,8 @@ def _household_table_findings(appendix: Appendix, table: HouseholdTable) -> list
     checked = [c for c in table.columns if c.is_rate or c.index in remaining]
     findings = []
     for row in table.published_order:  # the total where the document prints it (first in Huế's, last in Hưng Yên's)
+        if localities is not None and not row.is_total and row.locality_id not in localities:
+            continue
         for column in table.columns if row.is_total else checked:
             cell = _Cell(appendix, table, row, column)
             if column.is_rate:
@@ -162,6 +182,9 @@ class _Cell:
                 **details,
             },
             places=places,
+            locality_id=self.row.locality_id,
+            year=self.column.year,
+            kind=self.column.kind,
         )
 
     def rate_from_counts(self) -> list[Finding]:
@@ -190,7 +213,7 @@ class _Cell:
         """Poor households of year Y = poor households of Y−1 − the reduction planned for Y.
 
         Checked on the poor-household column of Y, or on the reduction column where the table does
-        not print the remaining count (`_household_table_findings` chooses). The previous count may come
+        not print the remaining count (`household_table_findings` chooses). The previous count may come
         from a figure the table does not show (the plan's own figures for that locality).
         """
         year, kind = self.column.year, self.column.kind
@@ -307,6 +330,9 @@ def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> li
                     "difference": _signed(difference, AS_PRINTED),
                 },
                 places=AS_PRINTED,
+                locality_id=locality_id,
+                year=year,
+                kind=kind,
             )
         )
     return findings
@@ -370,6 +396,9 @@ def _direction_findings(plan_indicators: list[PlanIndicator], table: str, append
                         "difference": _signed(change, AS_PRINTED),
                     },
                     places=AS_PRINTED,
+                    year=value.year,
+                    kind=value.kind,
+                    plan_indicator_id=plan_indicator.pk,
                 )
             )
     return findings
@@ -384,7 +413,8 @@ def _rate(value: Decimal) -> Decimal:
 
 
 def _rates_differ(published, computed) -> bool:
-    return published is not None and computed is not None and _rate(published) != computed
+    # The save path's own rule and tolerance: a rate it lets through is not listed here.
+    return rates_disagree(published, computed)
 
 
 def _format(value, places: int | None) -> str:

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.admin_base import TextSearchAdmin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(TextSearchAdmin, admin.ModelAdmin):
     """Read-only: tokens are created by their owners on the site; an administrator may revoke one."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BoundField
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analysis.consequences import SaveWarning, household_consequences
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, ValueKind
-from kernel.numbers import compute_rate, format_printed, format_rate
+from kernel.numbers import compute_rate, format_printed, format_rate, rate_following_counts
 from localities.models import Locality
 from plan_tables.household import FIGURE_ATTRIBUTES, Column, HouseholdTable, Row
 from plan_tables.selectors import IndicatorGroup, indicator_table
@@ -128,6 +130,18 @@ class BatchForm(forms.Form):
         if not self.with_source:
             return {}
         return {"source": self.cleaned_data["source"].strip(), "source_date": self.cleaned_data["source_date"]}
+
+
+def edits_fingerprint(edits: list) -> str:
+    """A digest of the entries a confirmation is for: a post whose entries differ (the person changed a cell after
+    reading the warnings) does not match it, and is not saved on the old confirmation."""
+    payload = repr(
+        sorted(
+            (edit.key, edit.year, edit.kind, edit.version, sorted((k, str(v)) for k, v in edit.values.items()))
+            for edit in edits
+        )
+    )
+    return salted_hmac("editing.confirm-warnings", payload).hexdigest()
 
 
 # --- the district table ------------------------------------------------------------------------------------
@@ -335,10 +349,10 @@ class DistrictGrid:
     def _values(self, row: FigureRow, extra: dict) -> dict:
         values = {name: row.form.cleaned_data.get(name) for name in self.typed}
         if self.rate_computed:
-            rate = compute_rate(values["poor_households"], values["households"])
             # An impossible count (more poor households than households) is the counts' error, not the rate's;
             # without both counts the published rate is left as it is.
-            if rate is not None and 0 <= rate <= 100:
+            rate = rate_following_counts(values["poor_households"], values["households"])
+            if rate is not None:
                 values[RATE] = rate
         return {**values, **extra}
 
@@ -354,6 +368,11 @@ class DistrictGrid:
             )
             for row in self.changed_rows
         ]
+
+    def warnings(self, edits: list[FigureEdit]) -> list[SaveWarning]:
+        """What saving `edits` would do beyond their cells (analysis.consequences, as the import's preview shows it):
+        the person confirms these before anything is saved."""
+        return household_consequences(self.table, {(e.locality.pk, e.year, e.kind): e.values for e in edits})
 
     def _blank_figure(self, row: FigureRow) -> HouseholdFigure:
         return row.figure or HouseholdFigure(plan=self.plan, locality=row.locality, year=self.year, kind=self.kind)
@@ -604,6 +623,9 @@ class IndicatorGrid:
             for row in self.changed_rows
             for year in row.form.changed_years()
         ]
+
+    def warnings(self, edits: list[ValueEdit]) -> list[SaveWarning]:
+        return []  # an indicator value derives nothing: a target against its direction is a finding, not a refusal
 
     def check_rows(self) -> None:
         for row in self.changed_rows:

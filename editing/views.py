@@ -6,6 +6,8 @@ an unknown plan, or one the user may not read, is a 404; a grid the user's scope
 all is a 403, and so is a request that changes a row the user may not edit.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from editing.baseline import plan_baseline_fill, plan_derived_confirm
-from editing.grids import BatchForm, DistrictGrid, IndicatorGrid, default_year, figure_views
+from editing.grids import BatchForm, DistrictGrid, IndicatorGrid, default_year, edits_fingerprint, figure_views
 from indicators.models import ValueKind
 from kernel.numbers import active_separators
 from plan_tables.household import household_table
@@ -26,6 +28,8 @@ from plans.models import FigureKind, Plan
 from workflow.models import Table
 from workflow.permissions import Checker, viewable_plan
 from workflow.services import save_figures, save_indicator_values
+
+CONFIRM_WARNINGS = "confirm_warnings"  # the button that saves despite the warnings shown, for the entries shown
 
 
 def _plan_and_checker(request, slug: str) -> tuple[Plan, Checker]:
@@ -40,13 +44,27 @@ def _kind(request, choices) -> str:
     return kind
 
 
-def _submit(request, plan: Plan, checker: Checker, grid, kind: str, save):
-    """Save a posted grid with `save` (a workflow service): (batch form, conflict messages, redirect or None).
+@dataclass
+class _Submitted:
+    """What became of a posted grid: the batch form, others' changes, the redirect when saved, and the warnings to
+    confirm (with the fingerprint of the entries they were computed for) when it was not saved because of them."""
+
+    batch: BatchForm
+    conflicts: list[str] = field(default_factory=list)
+    redirect: HttpResponseRedirect | None = None
+    warnings: list = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def _submit(request, plan: Plan, checker: Checker, grid, kind: str, save) -> _Submitted:
+    """Save a posted grid with `save` (a workflow service).
 
     The redirect comes when the save went through (or nothing was changed); otherwise the grid carries the
     messages next to its cells and the page is shown again with the user's entries. Nothing is written
     unless every changed cell is read and valid; a change to a row the user may not edit (another
-    district's, an approved one) is refused with 403 before anything else is looked at.
+    district's, an approved one) is refused with 403 before anything else is looked at. A save with
+    consequences beyond its cells (analysis.consequences: a rate that moves, a total off its rows, a rate that
+    halves) is shown with its warnings first and written only by a post that confirms them for the same entries.
     """
     grid.require_editable()
     changed = bool(grid.changed_rows)
@@ -60,26 +78,51 @@ def _submit(request, plan: Plan, checker: Checker, grid, kind: str, save):
     batch_valid = batch.is_valid()
     if not (cells_valid and batch_valid):
         grid.check_rows()
-        return batch, [], None
+        return _Submitted(batch)
     if not changed:
         messages.info(request, _("Nothing was changed, so nothing was saved."))
-        return batch, [], HttpResponseRedirect(request.get_full_path())
+        return _Submitted(batch, redirect=HttpResponseRedirect(request.get_full_path()))
     extra = batch.result_values
+    reason = batch.cleaned_data.get("reason", "").strip()
+    edits = grid.edits(extra)
+    warnings = grid.warnings(edits)
+    fingerprint = edits_fingerprint(edits) if warnings else ""
+    if warnings and request.POST.get(CONFIRM_WARNINGS) != fingerprint:
+        # The entries are checked as the save would check them first: what would be refused is said before what
+        # would only be warned about.
+        result = save(user=request.user, plan=plan, edits=edits, reason=reason, checker=checker, dry_run=True)
+        if result.ok:
+            return _Submitted(batch, warnings=warnings, fingerprint=fingerprint)
+        grid.show_result(result, extra)
+        return _Submitted(batch, [conflict.message for conflict in result.conflicts])
     result = save(
         user=request.user,
         plan=plan,
-        edits=grid.edits(extra),
-        reason=batch.cleaned_data.get("reason", "").strip(),
+        edits=edits,
+        reason=reason,
         checker=checker,
+        confirmed_warnings=[str(warning) for warning in warnings],
     )
     if result.ok:
         messages.success(
             request,
             ngettext("%(count)d figure saved.", "%(count)d figures saved.", result.changed) % {"count": result.changed},
         )
-        return batch, [], HttpResponseRedirect(request.get_full_path())
+        return _Submitted(batch, redirect=HttpResponseRedirect(request.get_full_path()))
     grid.show_result(result, extra)
-    return batch, [conflict.message for conflict in result.conflicts], None
+    return _Submitted(batch, [conflict.message for conflict in result.conflicts])
+
+
+def _submitted_context(request, submitted: _Submitted) -> dict:
+    return {
+        "batch": submitted.batch,
+        "conflicts": submitted.conflicts,
+        "warnings": submitted.warnings,
+        "confirm_name": CONFIRM_WARNINGS,
+        "fingerprint": submitted.fingerprint,
+        # Shown again because of errors (or others' changes), not only because the warnings await confirmation.
+        "has_errors": request.method == "POST" and not submitted.warnings,
+    }
 
 
 def _separators() -> dict[str, str]:
@@ -115,13 +158,12 @@ def edit_districts(request, slug):
     if not grid.entitled:
         raise PermissionDenied(_("You may not change any figure of this table."))
 
-    conflicts = []
     if request.method == "POST":
-        batch, conflicts, redirect = _submit(request, plan, checker, grid, kind, save_figures)
-        if redirect is not None:
-            return redirect
+        submitted = _submit(request, plan, checker, grid, kind, save_figures)
+        if submitted.redirect is not None:
+            return submitted.redirect
     else:
-        batch = BatchForm(with_source=kind == FigureKind.RESULT)
+        submitted = _Submitted(BatchForm(with_source=kind == FigureKind.RESULT))
 
     base = reverse("editing:districts_edit", args=[plan.slug])
     appendix_query = f"appendix={table.appendix.code}&" if code else ""
@@ -129,8 +171,7 @@ def edit_districts(request, slug):
         "plan": plan,
         "household": table,
         "grid": grid,
-        "batch": batch,
-        "conflicts": conflicts,
+        **_submitted_context(request, submitted),
         "year": year,
         "kind": kind,
         "views": [
@@ -140,7 +181,6 @@ def edit_districts(request, slug):
         ],
         "other_appendices": [a for a in appendices if a.pk != table.appendix.pk],
         "reason_hint": grid.reason_hint,
-        "has_errors": request.method == "POST",
         "read_url": reverse("reports:districts", args=[plan.slug])
         + (f"?appendix={table.appendix.code}" if code else ""),
         **_separators(),
@@ -158,24 +198,21 @@ def edit_indicators(request, slug):
     if not grid.entitled:
         raise PermissionDenied(_("You may not change any indicator of this plan."))
 
-    conflicts = []
     if request.method == "POST":
-        batch, conflicts, redirect = _submit(request, plan, checker, grid, kind, save_indicator_values)
-        if redirect is not None:
-            return redirect
+        submitted = _submit(request, plan, checker, grid, kind, save_indicator_values)
+        if submitted.redirect is not None:
+            return submitted.redirect
     else:
-        batch = BatchForm(with_source=kind == ValueKind.RESULT)
+        submitted = _Submitted(BatchForm(with_source=kind == ValueKind.RESULT))
 
     review = checker.review(Table.INDICATORS)
     context = {
         "plan": plan,
         "grid": grid,
-        "batch": batch,
-        "conflicts": conflicts,
+        **_submitted_context(request, submitted),
         "kind": kind,
         "review": review,
         "reason_hint": grid.reason_hint,
-        "has_errors": request.method == "POST",
         "read_url": reverse("reports:indicators", args=[plan.slug]),
         **_separators(),
     }

@@ -1,15 +1,61 @@
-"""What every model admin of the project shares: Vietnamese number input and display, and the hook through
-which an app adds inlines to the admin of a model it does not own."""
+"""What every model admin of the project shares: Vietnamese number input and display, a search that ignores the
+Unicode form and the diacritics of what is typed, and the hook through which an app adds inlines to the admin of a
+model it does not own."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.db.models import F, Q
+from django.db.models.lookups import Contains, Exact, StartsWith
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from .fields import CountField, LocalizedNumberInput, MeasureField, RateField
 from .numbers import format_count, format_measure, format_printed, format_rate
-from .text import clean_input
+from .search import SearchKey
+from .text import clean_input, search_key
 
 
-class NumberFormattingAdmin(admin.ModelAdmin):
+class TextSearchAdmin:
+    """The admin's search as the site's: whatever Unicode form the term is typed in (NFC, NFD, with an invisible
+    character pasted along), and without diacritics or case — “phu cu” and “Phù Cừ” typed decomposed both find
+    “Huyện Phù Cừ”. Each word of the term must be found in one of `search_fields` (as Django's own search); the
+    comparison runs in the database (kernel.search.SearchKey), whatever the table's size.
+
+    A mixin, so that the admins of other packages (django.contrib.auth's) take it too (SearchingAdminSite): every
+    admin with `search_fields` does (tests/test_admin_search.py)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        words = [unescape_string_literal(word) if word[:1] in "\"'" else word for word in smart_split(search_term)]
+        keys = [key for key in (search_key(clean_input(word)) for word in words) if key]
+        search_fields = self.get_search_fields(request)
+        if not search_fields or not keys:
+            return queryset, False
+        lookups = {"^": StartsWith, "=": Exact}
+        paths = [(lookups.get(name[:1], Contains), name.lstrip("^=@")) for name in search_fields]
+        for key in keys:
+            matches = Q()
+            for lookup, path in paths:
+                matches |= Q(lookup(SearchKey(F(path)), key))
+            queryset = queryset.filter(matches)
+        opts = queryset.model._meta
+        return queryset, any(lookup_spawns_duplicates(opts, path) for _lookup, path in paths)
+
+
+class SearchingAdminSite(admin.AdminSite):
+    """The project's admin site (kernel.apps.KernelAdminConfig): every admin registered with `search_fields` gets the
+    project's search, ours and those of other packages (django.contrib.auth's users and groups) alike — without
+    unregistering anything."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if getattr(admin_class, "search_fields", ()) and not issubclass(admin_class, TextSearchAdmin):
+            admin_class = type(
+                admin_class.__name__, (TextSearchAdmin, admin_class), {"__module__": admin_class.__module__}
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
+
+class NumberFormattingAdmin(TextSearchAdmin, admin.ModelAdmin):
     # The admin would otherwise give integer fields a type=number input, which refuses "7.540".
     formfield_overrides = {
         CountField: {"widget": LocalizedNumberInput},
@@ -37,11 +83,6 @@ class NumberFormattingAdmin(admin.ModelAdmin):
         for inline, after in self.contributed_inlines:
             inlines.insert(inlines.index(after) + 1 if after in inlines else len(inlines), inline)
         return inlines
-
-    def get_search_results(self, request, queryset, search_term):
-        # The stored text is NFC (kernel.text.clean_input): a term typed decomposed, or with an invisible character
-        # pasted along, must find it all the same.
-        return super().get_search_results(request, queryset, clean_input(search_term))
 
     def save_formset(self, request, form, formset, change):
         # An inline whose rows must be written by a service (figures, values) brings a formset that knows how.

@@ -117,6 +117,29 @@ def compute_rate(poor: int | None, households: int | None) -> Decimal | None:
     return (Decimal(poor) * 100 / Decimal(households)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
+# A published rate may differ from the one computed from its counts by one in the last place (a document that
+# truncates instead of rounding); more than that is a typing mistake. The one tolerance of every channel that writes
+# a rate (workflow.services, the import's reading) and of the data-quality check that reads it back: what one lets
+# through, the other does not list, and what one would list, the other refuses or warns about first.
+RATE_TOLERANCE = Decimal("0.01")
+
+
+def rates_disagree(rate, computed) -> bool:
+    """Whether a rate disagrees with the one computed from its counts beyond RATE_TOLERANCE (False when either is
+    unknown: nothing to check)."""
+    if rate is None or computed is None:
+        return False
+    rate = Decimal(rate).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)  # “1,2” as published is 1,20
+    return abs(rate - computed) > RATE_TOLERANCE
+
+
+def rate_following_counts(poor: int | None, households: int | None) -> Decimal | None:
+    """The rate a figure takes when its counts change and no rate is given: computed from them, or None when it cannot
+    be (no household total) or the counts are impossible (more poor households than households: their own error)."""
+    computed = compute_rate(poor, households)
+    return computed if computed is not None and Decimal(0) <= computed <= Decimal(100) else None
+
+
 def format_count(value) -> str:
     """7540 → "7.540" in Vietnamese, "7,540" in English. Never used for years."""
     if value is None:

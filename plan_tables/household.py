@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from kernel.numbers import as_printed, compute_rate
+from kernel.numbers import as_printed, compute_rate, rate_following_counts
 from localities.labels import UnitWords, unit_words
 from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure
 from plans.models.standards import standard_label
@@ -266,3 +266,55 @@ def _computed_total(columns: list[Column], rows: list[Row]) -> list:
         else:
             totals.append(sums[column.index])
     return totals
+
+
+def table_with_edits(table: HouseholdTable, edits: dict[tuple[int, int, str], dict]) -> HouseholdTable:
+    """The table as it would be once `edits` are saved: (locality, year, kind) → {figure attribute: new value}.
+
+    Nothing is read or written: the figures become plain values (`FigureValues`), the cells and the computed total
+    follow them. A figure whose counts change without a new rate takes the rate of its counts, as the write service
+    gives it (workflow.services._derive_rate). What a save would bring about is then the difference between the
+    two tables (analysis.consequences)."""
+    by_locality: dict[int, dict] = defaultdict(dict)
+    for (locality_id, year, kind), values in edits.items():
+        by_locality[locality_id][year, kind] = values
+    readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in table.columns]
+    rows, total, published_order = [], None, []
+    for row in table.published_order:
+        figures = dict(row.figures)
+        for key, values in by_locality.get(row.locality_id, {}).items():
+            figures[key] = _edited_figure(figures.get(key), values)
+        cells = [None if figures.get(key) is None else read(figures[key]) for key, read in readers]
+        edited = Row(**{**row.__dict__, "cells": cells, "figures": figures})
+        published_order.append(edited)
+        if edited.is_total:
+            total = edited
+        else:
+            rows.append(edited)
+    return HouseholdTable(
+        appendix=table.appendix,
+        columns=table.columns,
+        rows=rows,
+        total=total,
+        computed_total=_computed_total(table.columns, rows),
+        published_order=published_order,
+    )
+
+
+def _edited_figure(figure, values: dict) -> FigureValues:
+    before = (
+        FigureValues._make(getattr(figure, name) for name in FigureValues._fields)
+        if figure
+        else FigureValues(*[None] * 5)
+    )
+    given = {name: value for name, value in values.items() if name in FigureValues._fields}
+    after = before._replace(**given)
+    rate_given = "published_rate" in given and given["published_rate"] != before.published_rate
+    counts_changed = any(getattr(after, name) != getattr(before, name) for name in ("households", "poor_households"))
+    if counts_changed and not rate_given:
+        following = rate_following_counts(after.poor_households, after.households)
+        if following is not None:
+            after = after._replace(published_rate=following)
+    if after.published_rate != before.published_rate and "published_rate_places" not in given:
+        after = after._replace(published_rate_places=None)  # a new rate: shown with the two decimals it has
+    return after

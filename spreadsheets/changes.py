@@ -112,6 +112,8 @@ class Change:
 class ImportResult:
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    # What the changes would do beyond their cells (analysis.consequences): confirmed by the person before the save.
+    warnings: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
     # A table approved and then reopened may change only with a reason (as on the editing screens).
@@ -164,6 +166,7 @@ def apply_changes(
     reason: str = "",
     source: str = "",
     overridden: list | None = None,
+    confirmed_warnings: list[str] | None = None,
 ) -> int:
     """Write the changes through workflow.services, all in one transaction or none; ImportRefused otherwise.
 
@@ -173,7 +176,8 @@ def apply_changes(
     asks a reopened table for the user's `reason`, and records the reason, the file (`source`) and the user
     in the history. Without a user the server's operator writes (see workflow.permissions): the command.
     `overridden` are the workbook's conflicts (spreadsheets.versions) a reviewer chose to override with `reason`:
-    they are named in the history beside the reason.
+    they are named in the history beside the reason. `confirmed_warnings` are the preview's warnings the person
+    confirmed (analysis.consequences): the history records them.
     """
     if not changes:
         return 0
@@ -197,7 +201,15 @@ def apply_changes(
             problems = []
             for save, edits in ((save_figures, figure_edits), (save_indicator_values, value_edits)):
                 if edits:
-                    result = save(user=user, plan=plan, edits=edits, reason=reason, origin=origin, checker=checker)
+                    result = save(
+                        user=user,
+                        plan=plan,
+                        edits=edits,
+                        reason=reason,
+                        origin=origin,
+                        checker=checker,
+                        confirmed_warnings=confirmed_warnings or (),
+                    )
                     problems.extend(_problems(result, groups))
             if problems:
                 raise ImportRefused(problems)
@@ -224,7 +236,7 @@ def _edits(plan: Plan, groups: dict[str, list[Change]]) -> tuple[list[FigureEdit
         owner = owners[first.target].get(first.owner_id)
         if owner is None:
             raise ImportRefused([Problem(_changed_meanwhile(), sheet=first.sheet, row=first.row)])
-        values = {change.field: _model_value(change) for change in group}
+        values = {change.field: model_value(change) for change in group}
         expected = {change.field: change.old_value for change in group}
         if first.target == HOUSEHOLD:
             if first.standard:
@@ -235,7 +247,8 @@ def _edits(plan: Plan, groups: dict[str, list[Change]]) -> tuple[list[FigureEdit
     return figure_edits, value_edits
 
 
-def _model_value(change: Change):
+def model_value(change: Change):
+    """A change's new value as the model holds it: a count as an integer."""
     value = change.new_value
     return int(value) if value is not None and change.field in COUNT_FIELDS else value
 

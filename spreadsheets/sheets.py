@@ -15,18 +15,19 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
+from analysis.consequences import household_consequences
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit
 from kernel.numbers import (
     MAX_RATE_PLACES,
     RATE_PLACES,
     VIETNAMESE,
     NumberFormatError,
-    compute_rate,
     decimal_places,
     format_count,
     format_decimal,
-    format_rate,
     parse_number,
+    rate_following_counts,
+    rates_disagree,
 )
 from kernel.text import normalize
 from localities.models import Locality
@@ -35,15 +36,13 @@ from plans.models import HouseholdFigure, Plan
 from plans.models.standards import standard_periods
 from workflow.models import Table
 from workflow.permissions import Checker
-from workflow.services import RATE_TOLERANCE
+from workflow.services import rate_disagreement_message
 
-from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs
-from .consequences import household_warnings
+from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs, model_value
 from .files import MAX_ROWS
 from .layout import Role, SheetColumn, SheetLayout
 from .problems import Problem
 
-# The one tolerance of a rate against its counts: workflow.services.RATE_TOLERANCE (every channel checks the same).
 HEADER_SEARCH_ROWS = 30  # an official may add or remove a title line above the table
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
@@ -494,21 +493,14 @@ class HouseholdSheet(_Sheet):
                 positions.get("poor_households", positions.get("households")),
             )
             return
-        computed = compute_rate(poor, households)
+        computed = rate_following_counts(poor, households)
         rate_index = next((index for index in indexes if attribute[index] == "published_rate"), None)
         counts_changed = any(attribute[index] in ("households", "poor_households") for index in changed)
         # Counts changed under an untouched rate: the rate follows its counts (below), it is not a mistake.
         follows = counts_changed and rate_index is not None and rate_index not in changed
-        if rate is not None and computed is not None and abs(rate - computed) > RATE_TOLERANCE and not follows:
-            message = _(
-                "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
-                "%(computed)s%%."
-            ) % {
-                "rate": format_rate(rate),  # as typed or printed ("1,2"); what the counts give is computed: two places
-                "poor": format_count(poor),
-                "households": format_count(households),
-                "computed": format_decimal(computed, 2),
-            }
+        # The one rule and tolerance of a rate against its counts (kernel.numbers.rates_disagree), as the service's.
+        if rates_disagree(rate, computed) and not follows:
+            message = rate_disagreement_message(rate, poor, households, computed)
             where = positions.get("published_rate", min(positions.values()))
             if changed:
                 self.error(message, row, where)
@@ -519,7 +511,7 @@ class HouseholdSheet(_Sheet):
             return
         # Counts changed under an untouched rate: the rate follows its counts, as every channel does
         # (workflow.services._derive_rate); shown here as a change of its own so that the preview says so.
-        if follows and computed is not None and Decimal(0) <= computed <= Decimal(100):
+        if follows and computed is not None:
             if differs(computed, table_row.cells[rate_index]):
                 values[rate_index] = computed
                 figures["published_rate"] = computed
@@ -569,9 +561,21 @@ class HouseholdSheet(_Sheet):
             )
 
     def finish(self) -> None:
-        # The consequences of the changes beyond their cells (a total that no longer adds up, a rate that halves):
-        # warnings in the preview, read before the save is confirmed.
-        self.result.notices.extend(household_warnings(self.table, self.result.changes, self.ws.title, self.seen))
+        # The consequences of the changes beyond their cells (a rate that moves, a total that no longer adds up, a
+        # rate that halves): the grid's warnings, shown in the preview and confirmed before the save.
+        edits: dict = defaultdict(dict)
+        for change in self.result.changes:
+            if change.target == HOUSEHOLD and change.sheet == self.ws.title:
+                edits[change.owner_id, change.year, change.kind][change.field] = model_value(change)
+        for warning in household_consequences(self.table, edits):
+            self.result.warnings.append(
+                Problem(
+                    f"{warning.row}: {warning.message}",
+                    sheet=self.ws.title,
+                    row=self.seen.get(warning.locality_id),
+                    column=warning.column,
+                )
+            )
         for table_row in self.table_rows:
             if table_row.locality_id not in self.seen:
                 self.notice(

@@ -26,6 +26,7 @@ from spreadsheets.files import MAX_ROWS, size_limit_text
 from spreadsheets.forms import WorkbookUploadForm
 from spreadsheets.importing import (
     ImportRefused,
+    Problem,
     apply_changes,
     export_only_message,
     is_importable,
@@ -113,6 +114,7 @@ def import_appendix(request, slug, code):
             "changes": [change.to_session() for change in result.changes],
             "conflicts": [conflict.to_session() for conflict in result.conflicts],
             "detects_conflicts": result.detects_conflicts,
+            "warnings": [str(warning) for warning in result.warnings],
         }
     return _preview(request, context, result, token, upload.name, may_override=checker.is_reviewer)
 
@@ -158,6 +160,9 @@ def _confirm(request, plan: Plan, appendix: Appendix, key: str, context: dict):
         else:
             refusal = override_refusal(plan, request.user, reason)
             invalid = [refusal] if refusal else []
+    warnings = pending.get("warnings", [])
+    if not invalid and warnings and request.POST.get("warnings_read") != "1":
+        invalid = [_("Tick “I have read the warnings” to save these changes: they would do what the warnings say.")]
     if invalid:
         # The same preview again, still pending: only the reason (or the override) is missing or unusable.
         result = ImportResult(
@@ -165,6 +170,7 @@ def _confirm(request, plan: Plan, appendix: Appendix, key: str, context: dict):
             reason_required=pending.get("reason_required", False),
             conflicts=conflicts,
             detects_conflicts=pending.get("detects_conflicts", True),
+            warnings=[Problem(warning) for warning in warnings],
         )
         for message in invalid:
             messages.error(request, message)
@@ -179,6 +185,7 @@ def _confirm(request, plan: Plan, appendix: Appendix, key: str, context: dict):
             reason=reason,
             source=pending.get("file", ""),
             overridden=conflicts or None,
+            confirmed_warnings=warnings,
         )
     except ImportRefused as refused:
         for problem in refused.problems:

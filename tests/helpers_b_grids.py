@@ -85,3 +85,32 @@ def vi(message: str, **params) -> str:
     with translation.override("vi"):
         text = gettext(message)
     return escape(text % params if params else text)
+
+
+class ConfirmButton(HTMLParser):
+    """The grid's “Confirm and save” button: its name and value (the fingerprint of the entries warned about)."""
+
+    def __init__(self):
+        super().__init__()
+        self.name = self.value = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "button" and attrs.get("name") == "confirm_warnings":
+            self.name, self.value = attrs["name"], attrs.get("value", "")
+
+
+def confirm_button(html: str) -> tuple[str | None, str | None]:
+    parser = ConfirmButton()
+    parser.feed(html)
+    return parser.name, parser.value
+
+
+def post_confirmed(client, url, values: dict):
+    """Post the grid as a person would who reads the warnings it shows and confirms them: the post, then — when the
+    grid answers with warnings — the same entries with its “Confirm and save” button."""
+    response = client.post(url, values)
+    name, value = confirm_button(response.content.decode()) if response.status_code == 200 else (None, None)
+    if name is None:
+        return response
+    return client.post(url, {**values, name: value})

@@ -36,7 +36,7 @@ from .factories import (
     make_household_plan,
     make_role_user,
 )
-from .helpers_b_grids import as_user, districts_url, load, prefix, snapshot
+from .helpers_b_grids import as_user, districts_url, load, post_confirmed, prefix, snapshot
 from .helpers_b_html import parse
 from .helpers_b_plans import district, with_history
 from .workbook_factory import edited, read
@@ -130,7 +130,7 @@ def test_any_text_in_a_grid_cell_is_saved_as_its_number_or_refused_next_to_the_c
     values = load(as_user(client, reviewer), districts_url(plan))
     values[f"{prefix(district(plan, 1))}-{field}"] = typed
     before = snapshot()
-    response = client.post(districts_url(plan), values)
+    response = post_confirmed(client, districts_url(plan), values)  # a number read: its warnings confirmed
     expected, cell = expected_outcome(field, typed)
     if expected is REFUSED:  # the grid again with the message next to the cell, nothing written
         assert response.status_code == 200
@@ -156,9 +156,9 @@ def test_a_reason_with_a_script_is_stored_as_text_and_shown_escaped_in_the_histo
     values = load(as_user(client, reviewer), districts_url(plan))
     values[f"{prefix(district(plan, 1))}-poor_households"] = "401"
     values["reason"] = SCRIPT
-    assert client.post(districts_url(plan), values).status_code == 302
+    assert post_confirmed(client, districts_url(plan), values).status_code == 302
     figure = first_figure(plan)
-    assert figure.history.first().history_change_reason == SCRIPT
+    assert figure.history.first().history_change_reason.startswith(SCRIPT + " (⚠ ")  # then the warnings confirmed
     html = client.get(reverse("review:history", args=[SLUG])).content.decode()
     assert ESCAPED in html and SCRIPT not in html
     html = client.get(reverse("review:object_history", args=[SLUG, "figure", figure.pk])).content.decode()

@@ -93,7 +93,7 @@ def test_the_preview_warns_when_a_change_makes_the_total_row_drift_from_its_rows
     data = to_bytes(workbook)
     result = read_workbook(BytesIO(data), size=len(data), plan=small_plan, appendix=small_plan.appendices.get())
     assert result.ok, [str(p) for p in result.errors]
-    warnings = [str(n) for n in result.notices if "no longer equals the sum of its rows" in str(n)]
+    warnings = [str(n) for n in result.warnings if "no longer equals the sum of its rows" in str(n)]
     assert len(warnings) == 1 and "off by +5" in warnings[0]
 
 
@@ -110,4 +110,4 @@ def test_the_preview_warns_when_a_rate_falls_by_more_than_half_in_a_year(small_p
     poor.value = 100  # 450 → 100 of 10.000 households: 4,50% → 1,00%
     data = to_bytes(workbook)
     result = read_workbook(BytesIO(data), size=len(data), plan=small_plan, appendix=small_plan.appendices.get())
-    assert any("by more than half in a year" in str(n) for n in result.notices), [str(n) for n in result.notices]
+    assert any("by more than half in a year" in str(n) for n in result.warnings), [str(n) for n in result.warnings]

@@ -37,6 +37,7 @@ from .helpers_b_grids import (
     form_values,
     indicators_url,
     load,
+    post_confirmed,
     prefix,
     snapshot,
     vi,
@@ -174,7 +175,7 @@ def test_a_reviewer_may_edit_every_row_including_the_total(client, plan, reviewe
     for locality in (district(plan, 1), district(plan, 2), plan.province):
         assert f"{prefix(locality)}-households" in values
     values[f"{prefix(plan.province)}-poor_households"] = "2.100"
-    response = client.post(districts_url(plan), values)
+    response = post_confirmed(client, districts_url(plan), values)  # the total no longer equals its rows: confirmed
     assert response.status_code == 302
     total = figure(plan, plan.province)
     assert total.poor_households == 2100
@@ -195,7 +196,7 @@ def test_an_official_saves_vietnamese_numbers_on_their_own_row(client, plan, off
     values = load(as_user(client, official), districts_url(plan))
     values[f"{first}-households"] = "12.500"
     values[f"{first}-poor_households"] = "1.480"
-    response = client.post(districts_url(plan), values)
+    response = post_confirmed(client, districts_url(plan), values)  # the rate that moves, the total: confirmed
     assert response.status_code == 302 and response["Location"] == districts_url(plan)
     saved = figure(plan, district(plan, 1))
     assert (saved.households, saved.poor_households) == (12500, 1480)
@@ -316,7 +317,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_the_first_persons_va
     official_sees = load(as_user(client, official), districts_url(plan))
     reviewer_sees = load(as_user(client, reviewer), districts_url(plan))
     reviewer_sees[f"{first}-poor_households"] = "1.234"
-    assert client.post(districts_url(plan), reviewer_sees).status_code == 302
+    assert post_confirmed(client, districts_url(plan), reviewer_sees).status_code == 302
 
     before = snapshot()
     official_sees[f"{first}-poor_households"] = "410"
@@ -331,7 +332,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_the_first_persons_va
 
     # Having read whose value it is, the official may save theirs deliberately: the page now carries the
     # version it was shown, so the next save replaces the reviewer's value — not silently.
-    assert as_user(client, official).post(districts_url(plan), form_values(html)).status_code == 302
+    assert post_confirmed(as_user(client, official), districts_url(plan), form_values(html)).status_code == 302
     assert figure(plan, district(plan, 1)).poor_households == 410
 
 
@@ -356,12 +357,13 @@ def test_a_reopened_part_requires_a_reason_and_the_history_records_it(client, pl
     assert vi("This table was approved and reopened: give a reason for the change.") in page_text(response)
 
     values["reason"] = "Rà soát giữa kỳ"
-    assert client.post(districts_url(plan), values).status_code == 302
+    assert post_confirmed(client, districts_url(plan), values).status_code == 302
     saved = figure(plan, first)
     assert saved.poor_households == 390
     record = saved.history.order_by("-history_date").first()
     assert record.history_user == official
-    assert record.history_change_reason == "Rà soát giữa kỳ"
+    # The reason, then the warnings the official confirmed (the rate moved, the total no longer equals its rows).
+    assert record.history_change_reason.startswith("Rà soát giữa kỳ (⚠ ")
 
 
 def test_every_grid_save_is_in_the_history_with_user_and_reason(client, plan, official):
@@ -369,12 +371,13 @@ def test_every_grid_save_is_in_the_history_with_user_and_reason(client, plan, of
     values = load(as_user(client, official), districts_url(plan))
     values[f"{prefix(first)}-poor_households"] = "395"
     values["reason"] = "Số liệu rà soát tháng 6"
-    assert client.post(districts_url(plan), values).status_code == 302
+    assert post_confirmed(client, districts_url(plan), values).status_code == 302
     values = load(client, districts_url(plan))
     values[f"{prefix(first)}-poor_households"] = "390"
-    assert client.post(districts_url(plan), values).status_code == 302
+    assert post_confirmed(client, districts_url(plan), values).status_code == 302
     latest, previous = figure(plan, first).history.order_by("-history_date")[:2]
-    assert (previous.history_user, previous.history_change_reason) == (official, "Số liệu rà soát tháng 6")
+    assert previous.history_user == official
+    assert previous.history_change_reason.startswith("Số liệu rà soát tháng 6 (⚠ ")  # and the warnings confirmed
     assert (previous.poor_households, latest.poor_households) == (395, 390)
 
 
@@ -392,7 +395,7 @@ def test_a_result_is_recorded_with_its_source_and_date(client, plan, official):
 
     values["source"] = "Quyết định phê duyệt kết quả rà soát hộ nghèo năm 2022"
     values["source_date"] = "03/01/2023"
-    assert client.post(url, values).status_code == 302
+    assert post_confirmed(client, url, values).status_code == 302
     saved = figure(plan, first, year=2022, kind="result")
     assert (saved.households, saved.poor_households, saved.published_rate) == (10100, 101, Decimal("1.00"))
     assert saved.source.startswith("Quyết định") and saved.source_date == datetime.date(2023, 1, 3)

@@ -18,6 +18,7 @@ from plans.models import HouseholdFigure, Plan
 from spreadsheets.versions import VERSIONS_SHEET
 from workflow.services import FigureEdit, save_figures
 
+from .helpers_b_grids import post_confirmed
 from .workbook_factory import HY, database_state, edited, export, open_workbook, read, to_bytes
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,16 @@ def test_only_a_reviewer_with_a_reason_may_override_the_conflicts_and_the_histor
     with pytest.raises(CommandError, match="Say why"):
         call_command(*args, "--user", "ldtbxh", stdout=StringIO(), stderr=StringIO())
     assert phu_cu_2024().poor_households == 318
-    call_command(*args, "--user", "ldtbxh", "--reason", "số liệu của Sở", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        *args,
+        "--user",
+        "ldtbxh",
+        "--reason",
+        "số liệu của Sở",
+        "--accept-warnings",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     figure = phu_cu_2024()
     assert figure.poor_households == 319
     last = figure.history.order_by("-history_date", "-history_id").first()
@@ -206,7 +216,7 @@ def test_stale_workbook_end_to_end_through_the_site(client, hung_yen_people):
     field = f"f{phu_cu_2024().locality_id}-poor_households"
     assert values[field] == "319"
     values[field] = "318"
-    assert client.post(grid, values).status_code == 302
+    assert post_confirmed(client, grid, values).status_code == 302  # the rate and the total move: confirmed
     assert phu_cu_2024().poor_households == 318
 
     # The official uploads the first file again: the preview names the conflict and offers no way to save.
@@ -227,7 +237,8 @@ def test_stale_workbook_end_to_end_through_the_site(client, hung_yen_people):
     assert refused.status_code == 400 and phu_cu_2024().poor_households == 318
     refused = client.post(import_url, {"confirm": "1", "token": token, "override": "1", "reason": ""})
     assert refused.status_code == 400 and phu_cu_2024().poor_households == 318
-    saved = client.post(import_url, {"confirm": "1", "token": token, "override": "1", "reason": "theo báo cáo"})
+    confirm = {"confirm": "1", "token": token, "override": "1", "reason": "theo báo cáo", "warnings_read": "1"}
+    saved = client.post(import_url, confirm)
     assert saved.status_code == 302
     figure = phu_cu_2024()
     assert figure.poor_households == 319

@@ -583,7 +583,12 @@ def test_the_command_dry_run_prints_the_changes_and_writes_nothing(plan, tmp_pat
 def test_the_command_applies_the_changes_and_exits_0(plan, tmp_path):
     path = _write(tmp_path, edited(plan, "01", [(P01, "Huyện Số 3", HOUSEHOLDS_2023, 10201)]))
     out = StringIO()
-    call_command("import_appendix", SMALL, path, stdout=out)
+    # The total row no longer equals its rows: a warning, printed; saved only with --accept-warnings.
+    with pytest.raises(CommandError, match="--accept-warnings"):
+        call_command("import_appendix", SMALL, path, stdout=out)
+    assert "no longer equals the sum of its rows" in out.getvalue()
+    assert figure(plan, "Huyện Số 3").households == 10200
+    call_command("import_appendix", SMALL, path, "--accept-warnings", stdout=out)
     assert "Saved 1 change." in out.getvalue()  # a correct plural (issue 14)
     assert figure(plan, "Huyện Số 3").households == 10201
 
@@ -660,7 +665,11 @@ def test_an_editor_uploads_sees_the_preview_then_confirms(admin_client, superuse
     pending = admin_client.session[f"workbook-import:{SMALL}:01"]
     assert len(pending["changes"]) == 2 and "file" in pending and "workbook" not in pending
 
-    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": response.context["token"]})
+    token = response.context["token"]
+    assert "I have read the warnings" in page  # the total row no longer equals its rows
+    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token})
+    assert response.status_code == 400 and database_state() == before
+    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "warnings_read": "1"})
     assert response.status_code == 302
     assert figure(plan, "Huyện Số 1").households == 10001
     assert figure(plan, "Huyện Số 2").households == 10102
@@ -711,7 +720,8 @@ def test_confirming_after_someone_else_changed_the_figure_saves_nothing(admin_cl
     data = edited(plan, "01", [(P01, "Huyện Số 1", HOUSEHOLDS_2023, 10001)])
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     HouseholdFigure.objects.filter(pk=figure(plan, "Huyện Số 1").pk).update(households=9999)
-    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": response.context["token"]}, follow=True)
+    confirm = {"confirm": "1", "token": response.context["token"], "warnings_read": "1"}
+    response = admin_client.post(IMPORT_01, confirm, follow=True)
     assert "changed after the preview" in response.content.decode()
     assert figure(plan, "Huyện Số 1").households == 9999
 
@@ -779,15 +789,19 @@ def test_a_reopened_district_changes_only_with_a_reason(admin_client, plan):
     response = admin_client.post(IMPORT_01, {"workbook": upload(data)})
     assert response.context["result"].reason_required
     token = response.context["token"]
-    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": " "})
+    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": " ", "warnings_read": "1"})
     assert response.status_code == 400
     assert "give a reason" in response.content.decode()
     assert figure(plan, "Huyện Số 1").households == 10000
-    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": "Số liệu rà soát cuối năm"})
+    reason = "Số liệu rà soát cuối năm"
+    response = admin_client.post(IMPORT_01, {"confirm": "1", "token": token, "reason": reason, "warnings_read": "1"})
     assert response.status_code == 302
     saved = figure(plan, "Huyện Số 1")
     assert saved.households == 10001
-    assert saved.history.first().history_change_reason == "Số liệu rà soát cuối năm (import of phu-luc-01.xlsx)"
+    # The reason, the file, and the warning the person confirmed (the total row no longer equals its rows).
+    recorded = saved.history.first().history_change_reason
+    assert recorded.startswith("Số liệu rà soát cuối năm (import of phu-luc-01.xlsx; ⚠ 1 warning confirmed: ")
+    assert "no longer equals the sum of its rows" in recorded
 
 
 @pytest.mark.parametrize(

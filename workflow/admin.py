@@ -19,7 +19,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin import PlanIndicatorAdmin, PlanIndicatorInline
 from indicators.models import IndicatorValue
-from kernel.admin_base import NumberFormattingAdmin, NumberFormattingInline, count_column, measure_column, rate_column
+from kernel.admin_base import (
+    NumberFormattingAdmin,
+    NumberFormattingInline,
+    TextSearchAdmin,
+    count_column,
+    measure_column,
+    rate_column,
+)
 from kernel.numbers import format_decimal, format_printed, format_rate
 from localities.admin import LocalityAdmin
 from plans.admin import PlanAdmin
@@ -52,7 +59,7 @@ INDICATOR_VALUE_FIELDS = ["value", "qualifier", "value_as_written", "note", "sou
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(TextSearchAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "province", "locality", "agency"]
     list_filter = ["role", ("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "locality__name", "agency__name"]
@@ -71,7 +78,7 @@ class ReviewEventInline(admin.TabularInline):
 
 
 @admin.register(TableReview)
-class TableReviewAdmin(admin.ModelAdmin):
+class TableReviewAdmin(TextSearchAdmin, admin.ModelAdmin):
     """Read-only: review states change through the review screen, which keeps the trail."""
 
     list_display = ["plan", "table", "locality", "state", "changed_by", "changed_at"]

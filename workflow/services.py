@@ -7,6 +7,7 @@ transaction. An indicator value's wording as written follows its new value here,
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,9 +16,18 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import IndicatorValue, PlanIndicator
-from kernel.numbers import compute_rate, format_count, format_decimal, format_printed, format_rate, written_places
+from kernel.numbers import (
+    format_count,
+    format_decimal,
+    format_printed,
+    format_rate,
+    rate_following_counts,
+    rates_disagree,
+    written_places,
+)
 from kernel.text import clean_input, clean_model_text
 from localities.models import Locality
 from plans.models import AppendixRow, HouseholdFigure, Plan, ReportingObligation
@@ -199,6 +209,31 @@ def reason_required_message() -> str:
     return _("This table was approved and reopened: give a reason for the change.")
 
 
+# The history's mark of a save whose warnings (analysis.consequences) the person read and confirmed: the quality page
+# tells the figures saved so from those as published by it. A sign, not a word: the reason is written in the language
+# of whoever saved.
+WARNINGS_CONFIRMED = "⚠"
+_WARNINGS_RECORDED = 5  # each history record repeats them: a national import's thousands are counted, not copied
+
+
+def with_confirmed_warnings(origin: str, warnings: list[str]) -> str:
+    """`origin` followed by the warnings the person confirmed before saving (“⚠ 2 warnings confirmed: …”)."""
+    if not warnings:
+        return origin
+    shown = "; ".join(str(warning) for warning in warnings[:_WARNINGS_RECORDED])
+    if len(warnings) > _WARNINGS_RECORDED:
+        shown += " " + _("… and %(count)s more") % {"count": len(warnings) - _WARNINGS_RECORDED}
+    confirmed = f"{WARNINGS_CONFIRMED} " + ngettext(
+        "%(count)s warning confirmed: %(warnings)s", "%(count)s warnings confirmed: %(warnings)s", len(warnings)
+    ) % {"count": len(warnings), "warnings": shown}
+    return f"{origin}; {confirmed}" if origin else confirmed
+
+
+def confirms_warnings(history_reason: str | None) -> bool:
+    """Whether a history record's reason says that its save was made with warnings the person confirmed."""
+    return WARNINGS_CONFIRMED in (history_reason or "")
+
+
 def _history_reason(reason: str, origin: str) -> str:
     """The history's “why”: the user's reason, followed by where the change came from (an import's file)."""
     reason = clean_input(reason).strip()
@@ -301,8 +336,11 @@ def _lock_reviews(checker: Checker, plan: Plan, table: str, edits: list) -> None
     checker._reviews = {**checker._reviews, **locked}
 
 
-def _write(apply, *, user, plan: Plan, edits: list, reason: str, origin: str, checker, dry_run: bool) -> EditResult:
+def _write(
+    apply, *, user, plan: Plan, edits: list, reason: str, origin: str, checker, dry_run: bool, confirmed_warnings=()
+) -> EditResult:
     checker = checker or Checker(user, plan)
+    origin = with_confirmed_warnings(origin, list(confirmed_warnings))
     try:
         with transaction.atomic():
             if edits:
@@ -328,6 +366,7 @@ def save_figures(
     origin: str = "",
     checker: Checker | None = None,
     dry_run=False,
+    confirmed_warnings: Sequence[str] = (),
 ) -> EditResult:
     """Validate every edit, then write all of them in one transaction — or none, with the errors per key.
 
@@ -336,7 +375,8 @@ def save_figures(
     the change comes from (“import of phu-luc.xlsx”) and follows the reason in the history. A user without
     the right to one of the edits is refused with EditForbidden (a PermissionDenied) naming its key.
     `dry_run` validates exactly as a save would (permissions, locks, versions, model rules) and writes
-    nothing: forms call it in clean() to show the errors next to their fields.
+    nothing: forms call it in clean() to show the errors next to their fields. `confirmed_warnings` are the
+    warnings of the save (analysis.consequences) the person read and confirmed: the history records them.
     """
     return _write(
         _apply_figure_edits,
@@ -347,6 +387,7 @@ def save_figures(
         origin=origin,
         checker=checker,
         dry_run=dry_run,
+        confirmed_warnings=confirmed_warnings,
     )
 
 
@@ -465,9 +506,6 @@ def _value_created_meanwhile(value: IndicatorValue) -> Conflict | None:
     return _conflict(edit, stored, label, {str(_("value")): _display(stored.value_as_printed)}, {})
 
 
-# A published rate may differ from the one computed from its counts by one in the last place (a document that
-# truncates instead of rounding); more than that is a typing mistake. The one tolerance of every channel.
-RATE_TOLERANCE = Decimal("0.01")
 COUNTS_OF_RATE = ("households", "poor_households")
 
 
@@ -482,27 +520,29 @@ def _derive_rate(figure: HouseholdFigure, edit: FigureEdit, changed: list[str]) 
     counts_changed = any(name in changed for name in COUNTS_OF_RATE)
     # A rate "given" is one the person changed: forms that post every field (the admin) send the stored one too.
     rate_given = "published_rate" in changed
-    computed = compute_rate(figure.poor_households, figure.households)
-    if computed is None or not (Decimal(0) <= computed <= Decimal(100)):
+    computed = rate_following_counts(figure.poor_households, figure.households)
+    if computed is None:
         return ""  # no household total, or an impossible count: the counts' own check speaks
     if counts_changed and not rate_given:
         if figure.published_rate != computed:
             figure.published_rate, figure.published_rate_places = computed, None  # computed: two decimals
         return ""
     rate = figure.published_rate
-    if rate is None or not (counts_changed or "published_rate" in changed):
+    if not (counts_changed or rate_given) or not rates_disagree(rate, computed):
         return ""
-    if abs(rate - computed) > RATE_TOLERANCE:
-        return _(
-            "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give "
-            "%(computed)s%%."
-        ) % {
-            "rate": format_rate(rate),  # as typed ("1,2"); what the counts give is a computation: two decimals
-            "poor": format_count(figure.poor_households),
-            "households": format_count(figure.households),
-            "computed": format_decimal(computed, 2),
-        }
-    return ""
+    return rate_disagreement_message(rate, figure.poor_households, figure.households, computed)
+
+
+def rate_disagreement_message(rate, poor: int, households: int, computed) -> str:
+    """What a rate refused against its counts is told, by the service and the import alike."""
+    return _(
+        "The rate %(rate)s%% disagrees with its counts: %(poor)s poor households of %(households)s give %(computed)s%%."
+    ) % {
+        "rate": format_rate(rate),  # as typed or printed ("1,2"); what the counts give is computed: two decimals
+        "poor": format_count(poor),
+        "households": format_count(households),
+        "computed": format_decimal(computed, 2),
+    }
 
 
 def save_indicator_values(
@@ -514,6 +554,7 @@ def save_indicator_values(
     origin: str = "",
     checker: Checker | None = None,
     dry_run=False,
+    confirmed_warnings: Sequence[str] = (),
 ) -> EditResult:
     """As save_figures, for indicator values."""
     return _write(
@@ -525,6 +566,7 @@ def save_indicator_values(
         origin=origin,
         checker=checker,
         dry_run=dry_run,
+        confirmed_warnings=confirmed_warnings,
     )
 
 

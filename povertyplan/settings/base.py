@@ -27,7 +27,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kernel.apps.KernelAdminConfig",  # django.contrib.admin, with the project's search in every admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

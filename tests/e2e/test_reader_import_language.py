@@ -131,6 +131,9 @@ def test_an_official_imports_an_edited_export_and_sees_it_in_the_table_and_histo
     assert figure.poor_households == 412  # the preview wrote nothing
     screenshot("1-preview")
     page.locator("input[name=reason]").fill("Rà soát cuối năm")
+    # The changes move the total row off its rows: the warnings are read and confirmed before the save (issue 13).
+    assert page.locator("#warnings").is_visible()
+    page.get_by_label("Tôi đã đọc các cảnh báo").check()
     page.get_by_role("button", name="Lưu các thay đổi này").click()
     expect(page.locator(".messages .success")).to_be_visible()
     figure.refresh_from_db()

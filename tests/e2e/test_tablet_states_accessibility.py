@@ -139,6 +139,11 @@ def test_the_officials_states_have_no_accessibility_violation_in_either_language
         page.locator("form.grid-form button[type=submit]").click()
         assert page.locator(".grid-alert ul li").count() == 1, page.locator("main").inner_text()[:1500]
         check_here(page, screenshot, language, "grid-district-conflict")
+        # Saved again from the version now shown: what the save would do, to be confirmed first (issue 13).
+        page.locator("form.grid-form button[type=submit]").first.click()
+        assert page.locator("button[name=confirm_warnings]").is_visible(), page.locator("main").inner_text()[:1500]
+        assert page.locator("#save-warnings li").count() >= 1
+        check_here(page, screenshot, language, "grid-district-warnings")
 
         # The import preview of an edited Phụ lục 01, then a refused workbook.
         workbook = open_workbook(export(HY, "01"))

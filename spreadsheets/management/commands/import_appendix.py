@@ -39,8 +39,26 @@ class Command(TranslatedCommand):
             help="Save the workbook's figures even where the stored figure was changed by someone else after the "
             "workbook was exported. A reviewer only (--user), with --reason; the history names the overridden figures.",
         )
+        parser.add_argument(
+            "--accept-warnings",
+            action="store_true",
+            help="Save although the changes have warnings (a rate that moves, a total that no longer equals its rows, "
+            "a rate that halves in a year): read them first with --dry-run. The history records them as confirmed.",
+        )
 
-    def handle(self, *args, slug, file, code, dry_run, username, reason, override_conflicts=False, **options):
+    def handle(
+        self,
+        *args,
+        slug,
+        file,
+        code,
+        dry_run,
+        username,
+        reason,
+        override_conflicts=False,
+        accept_warnings=False,
+        **opts,
+    ):
         file = Path(file)  # call_command passes keyword options through without their type
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
@@ -111,9 +129,22 @@ class Command(TranslatedCommand):
             refusal = override_refusal(plan, user, reason)
             if refusal:
                 raise CommandError(_("%(refusal)s Nothing was written.") % {"refusal": refusal})
+        if result.warnings:
+            count = len(result.warnings)
+            self.stdout.write(ngettext("%(count)d warning:", "%(count)d warnings:", count) % {"count": count})
+            for warning in result.warnings:
+                self.stdout.write("  " + _("Warning: %(warning)s") % {"warning": warning})
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
             return
+        if result.warnings and not accept_warnings:
+            raise CommandError(
+                _(
+                    "%(file)s was not saved: its changes have warnings (above). Check them, then run again with "
+                    "--accept-warnings to save; nothing was written."
+                )
+                % {"file": file.name}
+            )
         try:
             count = apply_changes(
                 plan,
@@ -122,6 +153,7 @@ class Command(TranslatedCommand):
                 reason=reason,
                 source=file.name,
                 overridden=result.conflicts if override_conflicts else None,
+                confirmed_warnings=[str(warning) for warning in result.warnings],
             )
         except ImportRefused as refused:
             for problem in refused.problems:
