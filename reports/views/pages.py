@@ -420,9 +420,11 @@ def locality_detail(request, slug):
 def _series_chart(locality: Locality, series: list):
     """The unit's poverty rate across the years, own and derived: one line per kind and poverty standard, so that a
     change of standard breaks the line rather than joining two measures; an incomplete year is a gap."""
-    years = sorted({point.year for point in series})
-    if not years:
+    known = {point.year for point in series}
+    if not known:
         return None
+    # Every year of the span is on the axis, so that a year no line has a figure for is seen missing, not skipped.
+    years = list(range(min(known), max(known) + 1))
     kinds = {"result": _("results"), "target": _("targets")}
     several = len({point.standard for point in series if point.standard}) > 1
     lines: dict[tuple, dict] = {}
