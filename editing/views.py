@@ -138,7 +138,7 @@ def edit_districts(request, slug):
     code = request.GET.get("appendix")
     chosen = [a for a in appendices if a.code == code] if code else appendices[:1]
     if not chosen:
-        raise Http404(_("This plan has no district table."))
+        raise Http404(_("This plan has no table of households by unit."))
     table = household_table(chosen[0])
     views = figure_views(plan, table)
     kind = _kind(request, [FigureKind.TARGET, FigureKind.RESULT])

@@ -119,8 +119,11 @@ def line_chart(
 ) -> SafeString:
     """Lines over years: one per series (a district, or results and targets of one locality).
 
-    `breaks` maps a year to the label of what changes there (a new poverty standard): no line joins the year
-    before it to it, and a dashed rule between the two says so, in the picture and in its text alternative."""
+    `years` is the axis. A year of the axis for which a series has no value (absent or None) is missing: the line
+    stops before it and starts again after it — never drawn through it as if the figure were known — and the text
+    alternative says which years are missing. `breaks` maps a year to the label of what changes there (a new
+    poverty standard): no line joins the year before it to it, and a dashed rule between the two says so, in the
+    picture and in its text alternative."""
     breaks = {year: label for year, label in (breaks or {}).items() if year in years and years.index(year) > 0}
     numbers = Formatter()
     format_decimal, format_rate = numbers.decimal, numbers.rate
@@ -168,15 +171,13 @@ def line_chart(
         body.append(f'<text x="{x + 4:.1f}" y="{top + 12}" font-size="11" fill="#a61c00" {FONT}>{escape(label)}</text>')
     for index, (_label, points) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        segments: list[list] = [[]]  # the line is drawn in pieces: none crosses a break
-        previous = None
-        for year, value in sorted(points.items()):
-            if value is None:
-                continue
-            if previous is not None and any(previous < start <= year for start in breaks):
+        segments: list[list] = [[]]  # the line is drawn in pieces: none crosses a break or a missing year
+        for year in years:
+            value = points.get(year)
+            if (value is None or year in breaks) and segments[-1]:
                 segments.append([])
-            segments[-1].append((x_of(year), y_of(value), value))
-            previous = year
+            if value is not None:
+                segments[-1].append((x_of(year), y_of(value), value))
         coordinates = [point for part in segments for point in part]
         for part in segments:
             if len(part) > 1:
@@ -193,10 +194,22 @@ def line_chart(
     body.append(
         f'<line x1="{left}" y1="{top + plot_height}" x2="{left + plot_width}" y2="{top + plot_height}" stroke="#333"/>'
     )
-    desc = "; ".join(
-        f"{label}: " + ", ".join(f"{year} {format_rate(value)}{unit}" for year, value in sorted(points.items()))
-        for label, points in series
-    )
+    desc = "; ".join(f"{label}: {_described(years, points, unit, format_rate)}" for label, points in series)
     if breaks:
         desc = "; ".join([desc, *(f"{year}: {label}" for year, label in sorted(breaks.items()))])
     return _svg(width, height, title, desc or _("No figures"), body, chart_id)
+
+
+def _described(years: list[int], points: dict[int, object], unit: str, format_rate) -> str:
+    """A series in words: its figures by year, and the years of the axis between its first and last figure that it
+    lacks, said to be missing (the line is broken there)."""
+    known = [year for year in years if points.get(year) is not None]
+    if not known:
+        return _("No figures")
+    return ", ".join(
+        f"{year} {format_rate(points[year])}{unit}"
+        if points.get(year) is not None
+        else _("%(year)s no figure (missing)") % {"year": year}
+        for year in years
+        if known[0] <= year <= known[-1]
+    )

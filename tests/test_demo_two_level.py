@@ -4,6 +4,9 @@ that carry every household, and the two new pages within the query bounds of the
 import datetime
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analysis.lineage import Series, table_on_units_of
@@ -58,12 +61,21 @@ def test_a_merged_province_s_series_sums_its_predecessors_and_ends_with_its_own_
     assert Plan.objects.filter(slug=TWO_LEVEL_PLAN_SLUG).exists()
 
 
-def test_the_new_pages_stay_within_ten_queries(two_level, client, django_assert_max_num_queries):
+def test_the_new_pages_rendered_afresh_stay_within_ten_queries_and_the_cached_page_costs_fewer(two_level, client):
+    """The bound is on the rendering: each page is counted with the page cache emptied (kernel.page_cache), so that
+    it measures the reads and the template, not a lookup of a kept page; the kept page, served next, costs less."""
     merged = next(p for p in new_provinces() if p.predecessions.count() == 2)
     for url in (
         reverse("reports:locality", args=[merged.slug]),
         reverse("reports:districts_today", args=[NATIONAL_COMMUNE_PLAN_SLUG]),
     ):
-        client.get(url)
-        with django_assert_max_num_queries(10, info=url):
-            assert client.get(url).status_code == 200
+        client.get(url)  # the session, the language, the per-process caches of the standards: as in use
+        caches["pages"].clear()
+        with CaptureQueriesContext(connection) as rendered:
+            response = client.get(url)
+        assert response.status_code == 200 and response["X-Page-Cache"] == "miss", url
+        assert len(rendered) <= 10, (url, [query["sql"] for query in rendered.captured_queries])
+        with CaptureQueriesContext(connection) as cached:
+            response = client.get(url)
+        assert response.status_code == 200 and response["X-Page-Cache"] == "hit", url
+        assert len(cached) < len(rendered), url

@@ -2,13 +2,13 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from html import escape as html_escape
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -306,27 +306,28 @@ def district_table_today(request, slug):
 def _today_rows_html(today, width: int) -> str:
     """The table's body, written here rather than by the template: a national table carries 10.600 rows onto 3.500
     units with 15 figures each, and a template tag per cell took seconds (as for the district table, reports.tables).
-    Everything from the database is escaped."""
+    Everything from the database is escaped (with the standard library's `html.escape`, which Django's `escape`
+    wraps: the same text, without the lazy-string check for each of 30.000 names and addresses)."""
     incomplete, comparable, not_comparable = (
-        escape(_("incomplete: no total")),
-        escape(_("comparable")),
-        escape(_("not comparable")),
+        html_escape(_("incomplete: no total")),
+        html_escape(_("comparable")),
+        html_escape(_("not comparable")),
     )
-    missing_label, unknown = escape(_("missing")), escape(_("share unknown"))
+    missing_label, unknown = html_escape(_("missing")), html_escape(_("share unknown"))
     formatter = Formatter()  # the language's separators, looked up once for 50.000 cells
     # One reverse() for the table: a unit's address is this with its slug (a slug is [-a-z0-9], nothing to quote).
     prefix, suffix = reverse("reports:locality", args=["slug-here"]).split("slug-here")
 
     def locality_url(slug: str) -> str:
-        return escape(f"{prefix}{slug}{suffix}")
+        return html_escape(f"{prefix}{slug}{suffix}")
 
     def source_text(source) -> str:
         if source.share is None:
-            return f"{escape(source.name)} ({unknown})"
+            return f"{html_escape(source.name)} ({unknown})"
         percent = 100 if source.share == 1 else source.share_percent
         if percent == 100:
-            return escape(source.name)
-        return f"{escape(source.name)} ({formatter.decimal(percent)}%)"
+            return html_escape(source.name)
+        return f"{html_escape(source.name)} ({formatter.decimal(percent)}%)"
 
     lines = []
     for row in today.rows:
@@ -338,7 +339,7 @@ def _today_rows_html(today, width: int) -> str:
         sources = "; ".join(source_text(source) for source in row.sources)
         if row.missing:
             sources += f'<br><span class="badge warn">{missing_label}</span> ' + ", ".join(
-                f'<a href="{locality_url(m.slug)}">{escape(m.name)}</a>' for m in row.missing
+                f'<a href="{locality_url(m.slug)}">{html_escape(m.name)}</a>' for m in row.missing
             )
         badge = (
             f'<span class="badge ok">{comparable}</span>'
@@ -347,8 +348,8 @@ def _today_rows_html(today, width: int) -> str:
         )
         row_class = "" if row.complete else ' class="incomplete"'
         lines.append(
-            f'<tr data-locality="{escape(row.unit.slug)}"{row_class}>'
-            f'<th scope="row"><a href="{url}">{escape(row.unit.name)}</a></th>{cells}'
+            f'<tr data-locality="{html_escape(row.unit.slug)}"{row_class}>'
+            f'<th scope="row"><a href="{url}">{html_escape(row.unit.name)}</a></th>{cells}'
             f"<td>{sources}</td><td>{badge}</td></tr>"
         )
     return mark_safe("\n".join(lines))  # every value above is escaped
@@ -448,9 +449,11 @@ def locality_detail(request, slug):
 def _series_chart(locality: Locality, series: list):
     """The unit's poverty rate across the years, own and derived: one line per kind and poverty standard, so that a
     change of standard breaks the line rather than joining two measures; an incomplete year is a gap."""
-    years = sorted({point.year for point in series})
-    if not years:
+    known = {point.year for point in series}
+    if not known:
         return None
+    # Every year of the span is on the axis, so that a year no line has a figure for is seen missing, not skipped.
+    years = list(range(min(known), max(known) + 1))
     kinds = {"result": _("results"), "target": _("targets")}
     several = len({point.standard for point in series if point.standard}) > 1
     lines: dict[tuple, dict] = {}
