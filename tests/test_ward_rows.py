@@ -29,7 +29,7 @@ from .factories import (
     household_columns,
     make_role_user,
 )
-from .helpers_b_grids import as_user, districts_url, load, prefix
+from .helpers_b_grids import as_user, districts_url, load, post_confirmed, prefix
 from .helpers_b_html import parse
 from .test_admin_write_rules import form_values
 from .workbook_factory import cell, edited, export, open_workbook, read, to_bytes
@@ -101,7 +101,10 @@ def test_the_grid_saves_a_ward_row_directly_under_the_city_and_labels_the_total_
     kim_long = prefix(ward("19774"))
     values[f"{kim_long}-households"] = "8.120"
     values[f"{kim_long}-poor_households"] = "75"
-    response = client.post(url, values)
+    # The city's total no longer equals its wards once Kim Long changes: the grid says so before saving.
+    warned = client.post(url, values)
+    assert warned.status_code == 200 and "Kim Long" in warned.content.decode()
+    response = post_confirmed(client, url, values)
     assert response.status_code == 302, response.content.decode()[:2000]
     saved = target_2026(hue_plan, ward("19774"))
     assert (saved.households, saved.poor_households, saved.published_rate) == (8120, 75, Decimal("0.92"))
@@ -114,7 +117,7 @@ def test_a_ward_official_saves_their_own_ward_row(client, hue_plan):
     vy_da = prefix(ward("19777"))
     assert f"{prefix(ward('19753'))}-households" not in values  # another ward's row is read only
     values[f"{vy_da}-poor_households"] = "70"
-    assert client.post(url, values).status_code == 302
+    assert post_confirmed(client, url, values).status_code == 302
     assert target_2026(hue_plan, ward("19777")).poor_households == 70
 
 
@@ -144,7 +147,9 @@ def test_a_ward_official_downloads_edits_and_imports_the_workbook_on_the_site(cl
     upload = SimpleUploadedFile("phu-luc-01.xlsx", to_bytes(workbook), content_type=XLSX)
     preview = client.post(url, {"workbook": upload})
     assert preview.status_code == 200 and preview.context["token"], preview.content.decode()[:3000]
-    confirmed = client.post(url, {"confirm": "1", "token": preview.context["token"]})
+    # The city's total no longer equals its wards: the official reads the warning and ticks the box.
+    assert 'name="warnings_read"' in preview.content.decode()
+    confirmed = client.post(url, {"confirm": "1", "token": preview.context["token"], "warnings_read": "1"})
     assert confirmed.status_code == 302
     saved = target_2026(hue_plan, ward("19777"))
     assert (saved.poor_households, saved.published_rate) == (64, Decimal("0.80"))
