@@ -1,8 +1,8 @@
 """What a save would do beyond the cells it changes: the warnings every channel shows before it saves.
 
-The editing grid (editing.views) and the import's preview (spreadsheets.sheets) ask the same function about the same
-thing — a household table and the edits pending on it — and the person confirms what it answers before anything is
-written:
+The editing grids (editing.views) and the import's preview (spreadsheets.sheets) ask the same functions about the same
+thing — a household table, or a plan's indicators, and the edits pending on them — and the person confirms what they
+answer before anything is written. For a household table:
 
 - a rate that moves because its counts changed (0,55 → 0,54), as the write service will store it;
 - every data-quality finding (analysis.quality) that the save would bring about or change: a total row that no
@@ -10,6 +10,10 @@ written:
   poor households left that no longer follow from the year before and the planned reduction, a rate against its
   counts (beyond the tolerance the service refuses it; within, it is no finding);
 - an implausible jump: a rate falling by more than half in a year.
+
+For indicator values (`indicator_consequences`): every finding of the quality check the save would bring about or
+change — a target that moves against its indicator's direction (a rate of underweight children that should fall but
+rises from one year to the next), also on the year after the one edited.
 
 Published documents do not always add up, so these are warnings, never refusals. Because the findings are the
 quality check's own, run on the table as it is and as it would be, the quality page lists nothing a save could have
@@ -21,16 +25,19 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators.models import PlanIndicator
 from kernel.numbers import format_count, format_decimal
 from plan_tables.household import HouseholdTable, Row, table_with_edits
+from plan_tables.selectors import values_with_edits
 from plans.models import FigureKind
 
-from .quality import TOTAL_IS_SUM, Finding, column_label, household_table_findings
+from .quality import TOTAL_IS_SUM, Finding, column_label, direction_findings, household_table_findings
 
 RATE_MOVES = "rate_moves"
 RATE_HALVES = "rate_halves"
 
-# (locality, year, kind) → {figure attribute: new value}: the edits of a grid's rows or of an import's changes.
+# (locality, year, kind) → {figure attribute: new value}: the edits of a grid's rows or of an import's changes; for
+# indicator values, (plan indicator, year, kind) → {"value": …, "qualifier": …}.
 Edits = dict[tuple[int, int, str], dict]
 
 
@@ -39,11 +46,12 @@ class SaveWarning:
     """One consequence of a pending save, naming the row and the column it concerns."""
 
     kind: str  # RATE_MOVES, RATE_HALVES, or the code of the quality rule (analysis.quality)
-    locality_id: int
+    locality_id: int | None  # the row's locality; None for an indicator value
     year: int
-    row: str  # the row as the table names it: “Phù Cừ”, “Tổng cộng”
-    column: str  # the column as published, with its group: “Năm 2024 — Tổng số hộ nghèo”
+    row: str  # the row as the table names it: “Phù Cừ”, “Tổng cộng”; an indicator as the plan writes it
+    column: str  # the column as published, with its group: “Năm 2024 — Tổng số hộ nghèo”; a value's: “Chỉ tiêu 2024”
     message: str
+    plan_indicator_id: int | None = None  # the indicator of a value's warning
 
     def __str__(self) -> str:
         return _("%(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
@@ -62,9 +70,25 @@ def household_consequences(table: HouseholdTable, edits: Edits) -> list[SaveWarn
     for locality_id, year, kind in edits:
         if locality_id in rows_after:
             warnings += _rate_warnings(table, rows_before[locality_id], rows_after[locality_id], year, kind)
-    warnings += _new_findings(table, after, touched)
+    appendix = table.appendix
+    warnings += _new_findings(
+        household_table_findings(appendix, table, touched), household_table_findings(appendix, after, touched)
+    )
     order = {row.locality_id: index for index, row in enumerate(table.published_order)}
     return sorted(warnings, key=lambda warning: (order.get(warning.locality_id, 0), warning.year))
+
+
+def indicator_consequences(plan_indicators: list[PlanIndicator], edits: Edits) -> list[SaveWarning]:
+    """The warnings of saving the value `edits` of `plan_indicators` (with their values prefetched), in the
+    indicators' order. Nothing is read or written."""
+    edits = {key: values for key, values in edits.items() if values}
+    touched = [pi for pi in plan_indicators if any(owner == pi.pk for owner, _year, _kind in edits)]
+    if not touched:
+        return []
+    after = values_with_edits(touched, edits)
+    warnings = _new_findings(direction_findings(touched), direction_findings(touched, values=after))
+    order = {pi.pk: index for index, pi in enumerate(plan_indicators)}
+    return sorted(warnings, key=lambda warning: (order[warning.plan_indicator_id], warning.year))
 
 
 def _rate_column(table: HouseholdTable, year: int, kind: str) -> str:
@@ -127,16 +151,15 @@ def _previous_rate(row: Row, year: int) -> Decimal | None:
 
 
 def _identity(finding: Finding) -> tuple:
-    return (finding.rule, finding.locality_id, finding.year, finding.kind, finding.column)
+    return (finding.rule, finding.locality_id, finding.plan_indicator_id, finding.year, finding.kind, finding.column)
 
 
-def _new_findings(before: HouseholdTable, after: HouseholdTable, touched: set[int]) -> list[SaveWarning]:
-    """The quality check's findings on the table as it would be that it does not make, or makes with other figures,
-    on the table as it is."""
-    appendix = before.appendix
-    known = {_identity(f): f for f in household_table_findings(appendix, before, touched)}
+def _new_findings(before: list[Finding], after: list[Finding]) -> list[SaveWarning]:
+    """The quality check's findings on the table as it would be (`after`) that it does not make, or makes with other
+    figures, on the table as it is (`before`)."""
+    known = {_identity(f): f for f in before}
     warnings = []
-    for finding in household_table_findings(appendix, after, touched):
+    for finding in after:
         previous = known.get(_identity(finding))
         if previous is not None and (previous.published, previous.computed) == (finding.published, finding.computed):
             continue  # as it was before the save (a disagreement as published): not a consequence of this save
@@ -146,11 +169,18 @@ def _new_findings(before: HouseholdTable, after: HouseholdTable, touched: set[in
                 locality_id=finding.locality_id,
                 year=finding.year,
                 row=finding.row,
-                column=finding.column,
+                column=finding.column if finding.plan_indicator_id is None else _value_column(finding),
                 message=_finding_message(finding, previous),
+                plan_indicator_id=finding.plan_indicator_id,
             )
         )
     return warnings
+
+
+def _value_column(finding: Finding) -> str:
+    """An indicator value's column as the indicator grid heads it: “Chỉ tiêu 2024” (the quality check's indicator
+    findings are on targets)."""
+    return _("Target %(year)s") % {"year": finding.year}
 
 
 def _finding_message(finding: Finding, previous: Finding | None) -> str:

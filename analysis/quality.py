@@ -94,7 +94,7 @@ def check_plan(plan: Plan, tables: PlanTables | None = None) -> list[Finding]:
         for column in table.columns
     }
     findings += _unshown_figure_findings(plan, shown)
-    findings += _direction_findings([pi for pi in tables.indicators if pi.appendix_id is None], _("Indicators"), "")
+    findings += direction_findings([pi for pi in tables.indicators if pi.appendix_id is None], _("Indicators"), "")
     return findings
 
 
@@ -104,7 +104,7 @@ def check_appendices(tables: PlanTables) -> list[Finding]:
     for appendix in tables.appendices:
         if appendix.pk in tables.household:
             findings += household_table_findings(appendix, tables.household[appendix.pk])
-        findings += _direction_findings(
+        findings += direction_findings(
             [pi for pi in tables.indicators if pi.appendix_id == appendix.pk], appendix.heading, appendix.code
         )
     return findings
@@ -343,24 +343,29 @@ def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> li
 _WALKED_KINDS = {ValueKind.BASELINE: 0, ValueKind.TARGET: 1}
 
 
-def _direction_findings(plan_indicators: list[PlanIndicator], table: str, appendix_code: str) -> list[Finding]:
+def direction_findings(
+    plan_indicators: list[PlanIndicator], table: str = "", appendix_code: str = "", values: dict | None = None
+) -> list[Finding]:
     """A target that moves against the indicator's direction relative to the value before it.
 
     The values are walked in year order, the baseline before the targets; results are what
     happened, not what the plan sets, and “reduce by at least” values are changes, not levels.
+    `values`: per plan indicator id, its values as they would be after a save (plan_tables.selectors
+    .values_with_edits, for analysis.consequences); by default, as stored.
     """
     findings = []
     for plan_indicator in plan_indicators:
-        values = sorted(
+        stated = values[plan_indicator.pk] if values is not None else plan_indicator.values.all()
+        values_walked = sorted(
             (
                 value
-                for value in plan_indicator.values.all()
+                for value in stated
                 if value.kind in _WALKED_KINDS and value.qualifier != Qualifier.REDUCE_BY_AT_LEAST
             ),
             key=lambda value: (value.year, _WALKED_KINDS[value.kind]),
         )
         should_fall = plan_indicator.indicator.direction == Direction.DECREASE
-        for previous, value in pairwise(values):
+        for previous, value in pairwise(values_walked):
             if value.kind != ValueKind.TARGET:
                 continue
             # As printed: "9,6 after 9,8", the change with the decimals of the two (computed from the same numbers).

@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from analysis.consequences import SaveWarning, household_consequences
+from analysis.consequences import SaveWarning, household_consequences, indicator_consequences
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, ValueKind
 from kernel.numbers import compute_rate, format_printed, format_rate, rate_following_counts
 from localities.models import Locality
@@ -625,7 +625,10 @@ class IndicatorGrid:
         ]
 
     def warnings(self, edits: list[ValueEdit]) -> list[SaveWarning]:
-        return []  # an indicator value derives nothing: a target against its direction is a finding, not a refusal
+        """The data-quality findings saving `edits` would bring about (analysis.consequences, as the import's preview
+        shows them) — a target against its indicator's direction: the person confirms them before anything is saved."""
+        plan_indicators = [row.plan_indicator for row in self.rows]
+        return indicator_consequences(plan_indicators, {(e.plan_indicator.pk, e.year, e.kind): e.values for e in edits})
 
     def check_rows(self) -> None:
         for row in self.changed_rows:

@@ -64,7 +64,8 @@ def _submit(request, plan: Plan, checker: Checker, grid, kind: str, save) -> _Su
     unless every changed cell is read and valid; a change to a row the user may not edit (another
     district's, an approved one) is refused with 403 before anything else is looked at. A save with
     consequences beyond its cells (analysis.consequences: a rate that moves, a total off its rows, a rate that
-    halves) is shown with its warnings first and written only by a post that confirms them for the same entries.
+    halves, a target against its indicator's direction) is shown with its warnings first and written only by a post
+    that confirms them for the same entries.
     """
     grid.require_editable()
     changed = bool(grid.changed_rows)

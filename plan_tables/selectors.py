@@ -5,10 +5,13 @@ data-quality check read a plan's tables once, through `plan_tables`, and share w
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 
-from indicators.models import Dimension, IndicatorValue, PlanIndicator, ValueKind
+from indicators.models import Dimension, IndicatorValue, PlanIndicator, Qualifier, ValueKind
+from kernel.numbers import measure_as_printed, written_places
 from plans.models import Agency, Appendix, AppendixKind, Plan
 
 from .household import HouseholdTable, household_table
@@ -67,6 +70,44 @@ def indicator_table(plan: Plan, plan_indicator_list: list[PlanIndicator] | None 
         group = groups.setdefault(pi.indicator.dimension_id, IndicatorGroup(pi.indicator.dimension, []))
         group.rows.append(IndicatorRow(pi, [by_key.get(key) for key in keys]))
     return IndicatorTable(years=keys, groups=list(groups.values()))
+
+
+class ValueValues(NamedTuple):
+    """An indicator value as a save would leave it: what the data-quality check reads of an IndicatorValue."""
+
+    year: int
+    kind: str
+    qualifier: str
+    value_as_printed: Decimal
+
+
+def values_with_edits(
+    plan_indicators: list[PlanIndicator], edits: dict[tuple[int, int, str], dict]
+) -> dict[int, list[ValueValues]]:
+    """Each indicator's values as they would be once `edits` are saved: (plan indicator, year, kind) → {"value": …,
+    "qualifier": …} (the indicator's side of plan_tables.household.table_with_edits).
+
+    Nothing is read or written (the values are those `plan_indicators` carry). A new value is shown with the
+    decimals it was typed with, as the write service stores it; a value equal to the stored one keeps the stored
+    decimals; a value cleared is gone."""
+    after: dict[int, list[ValueValues]] = {}
+    for plan_indicator in plan_indicators:
+        stored = {(value.year, value.kind): value for value in plan_indicator.values.all()}
+        keys = stored.keys() | {(year, kind) for (owner, year, kind) in edits if owner == plan_indicator.pk}
+        values = []
+        for year, kind in sorted(keys):
+            current, given = stored.get((year, kind)), edits.get((plan_indicator.pk, year, kind), {})
+            new = given.get("value", current.value if current else None)
+            if new is None:
+                continue
+            if current is not None and Decimal(new) == current.value:
+                printed = current.value_as_printed
+            else:
+                printed = measure_as_printed(new, written_places(Decimal(new)))
+            qualifier = given.get("qualifier") or (current.qualifier if current else Qualifier.EXACTLY)
+            values.append(ValueValues(year, kind, qualifier, printed))
+        after[plan_indicator.pk] = values
+    return after
 
 
 def household_appendices(plan: Plan) -> list[Appendix]:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
-from analysis.consequences import household_consequences
-from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit
+from analysis.consequences import SaveWarning, household_consequences, indicator_consequences
+from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
 from kernel.numbers import (
     MAX_RATE_PLACES,
     RATE_PLACES,
@@ -324,6 +324,31 @@ class _Sheet:
             )
         )
 
+    def edits(self, target: str) -> dict:
+        """This sheet's changes of `target` as analysis.consequences takes them: (owner, year, kind) → values."""
+        edits: dict = defaultdict(dict)
+        for change in self.result.changes:
+            if change.target == target and change.sheet == self.ws.title:
+                edits[change.owner_id, change.year, change.kind][change.field] = model_value(change)
+        return edits
+
+    def warn(self, warnings: list[SaveWarning]) -> None:
+        """The consequences of this sheet's changes beyond their cells, at the sheet row of the row they concern: the
+        preview's warnings, which the person confirms before the save (as the grids' “Confirm and save”)."""
+        for warning in warnings:
+            owner = warning.locality_id if warning.plan_indicator_id is None else warning.plan_indicator_id
+            self.result.warnings.append(
+                Problem(
+                    f"{warning.row}: {warning.message}",
+                    sheet=self.ws.title,
+                    row=self.seen.get(owner),
+                    column=self.warning_column(warning),
+                )
+            )
+
+    def warning_column(self, warning: SaveWarning) -> str:
+        return warning.column  # a household table's columns are named as the sheet names them
+
     def read_row(self, row: int, cells: list) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -563,19 +588,7 @@ class HouseholdSheet(_Sheet):
     def finish(self) -> None:
         # The consequences of the changes beyond their cells (a rate that moves, a total that no longer adds up, a
         # rate that halves): the grid's warnings, shown in the preview and confirmed before the save.
-        edits: dict = defaultdict(dict)
-        for change in self.result.changes:
-            if change.target == HOUSEHOLD and change.sheet == self.ws.title:
-                edits[change.owner_id, change.year, change.kind][change.field] = model_value(change)
-        for warning in household_consequences(self.table, edits):
-            self.result.warnings.append(
-                Problem(
-                    f"{warning.row}: {warning.message}",
-                    sheet=self.ws.title,
-                    row=self.seen.get(warning.locality_id),
-                    column=warning.column,
-                )
-            )
+        self.warn(household_consequences(self.table, self.edits(HOUSEHOLD)))
         for table_row in self.table_rows:
             if table_row.locality_id not in self.seen:
                 self.notice(
@@ -677,7 +690,15 @@ class IndicatorSheet(_Sheet):
         if not same_text(cell.value, stored):
             self.notice(_("Only the figures are imported: the change in this column is ignored."), row, position)
 
+    def warning_column(self, warning: SaveWarning) -> str:
+        """The sheet's column of the value a warning is about (“Năm 2024”), where the sheet has it."""
+        titles = {(column.year, column.kind): column.title for column in self.layout.data_columns}
+        return titles.get((warning.year, ValueKind.TARGET), warning.column)
+
     def finish(self) -> None:
+        # What the changes would bring about beyond their cells (a target against its indicator's direction): the
+        # indicator grid's warnings, shown in the preview and confirmed before the save.
+        self.warn(indicator_consequences(self.indicators, self.edits(INDICATOR)))
         for plan_indicator in self.indicators:
             if plan_indicator.pk not in self.seen:
                 self.notice(

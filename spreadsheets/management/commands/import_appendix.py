@@ -43,7 +43,8 @@ class Command(TranslatedCommand):
             "--accept-warnings",
             action="store_true",
             help="Save although the changes have warnings (a rate that moves, a total that no longer equals its rows, "
-            "a rate that halves in a year): read them first with --dry-run. The history records them as confirmed.",
+            "a rate that halves in a year, a target against its indicator's direction): read them first with "
+            "--dry-run. The history records them as confirmed.",
         )
 
     def handle(
