@@ -14,13 +14,22 @@ from reports.charts import line_chart
 YEARS = [2021, 2022, 2023, 2024]
 
 
-def segments(svg: str) -> list[list[str]]:
-    """The points of each drawn segment of the chart's lines, in order."""
+def _segments(svg: str) -> list[list[str]]:
     return [points.split() for points in re.findall(r'<polyline points="([^"]+)"', svg)]
 
 
-def description(svg: str) -> str:
-    return re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
+def segments(chart) -> list[list[str]]:
+    """The points of each drawn segment of the chart's lines, in order: the same in the wide picture and the phone's."""
+    wide, narrow = _segments(chart.wide), _segments(chart.narrow)
+    assert [len(points) for points in wide] == [len(points) for points in narrow]
+    return wide
+
+
+def description(chart) -> str:
+    """The text alternative, the same for both pictures."""
+    wide, narrow = (re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1) for svg in (chart.wide, chart.narrow))
+    assert wide == narrow
+    return wide
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +45,7 @@ def test_a_series_missing_a_year_is_drawn_as_two_segments_not_one_line_through_t
     )
     # Two pieces: the line 2021–2022, and 2024 on its own (a point: a line needs two), nothing through 2023.
     assert [len(points) for points in segments(svg)] == [2]
-    assert svg.count("<circle") == 3
+    assert svg.wide.count("<circle") == 3 == svg.narrow.count("<circle")
     assert "2023 không có số liệu" in description(svg)
 
 
@@ -93,4 +102,4 @@ def test_a_change_of_poverty_standard_still_breaks_the_line():
         breaks={2023: "chuẩn nghèo mới từ 2023"},
     )
     assert [len(points) for points in segments(svg)] == [2, 2]
-    assert 'class="standard-break"' in svg
+    assert 'class="standard-break"' in svg.wide and 'class="standard-break"' in svg.narrow
