@@ -55,10 +55,18 @@ def household_warnings(table: HouseholdTable, changes: list[Change], sheet: str,
                     row=total_row,
                 )
             )
+    rows = {}
+    for row in [*table.rows, table.total]:
+        rows.setdefault(row.locality_id, row)
+    # The first rate column of each year, looked up once: a lookup per change made 10.000 changes quadratic.
+    rate_columns = {}
+    for index, column in enumerate(table.columns):
+        if column.is_rate:
+            rate_columns.setdefault(column.year, []).append((index, column))
     for change in mine:
         if change.field != "published_rate" or change.new_value is None:
             continue
-        previous = _previous_rate(table, change, new)
+        previous = _previous_rate(rows.get(change.owner_id), rate_columns.get(change.year - 1, ()), new)
         if previous and change.new_value < previous / 2:
             warnings.append(
                 Problem(
@@ -80,14 +88,12 @@ def household_warnings(table: HouseholdTable, changes: list[Change], sheet: str,
     return warnings
 
 
-def _previous_rate(table: HouseholdTable, change: Change, new: dict):
-    row = next((row for row in [*table.rows, table.total] if row.locality_id == change.owner_id), None)
+def _previous_rate(row, columns: list, new: dict):
+    """The row's rate of the year before (the first of its rate columns that has one), as the changes leave it."""
     if row is None:
         return None
-    for index, column in enumerate(table.columns):
-        if column.is_rate and column.year == change.year - 1:
-            key = (row.locality_id, column.year, column.kind, "published_rate")
-            value = new.get(key, row.cells[index])
-            if value:
-                return Decimal(value)
+    for index, column in columns:
+        value = new.get((row.locality_id, column.year, column.kind, "published_rate"), row.cells[index])
+        if value:
+            return Decimal(value)
     return None
