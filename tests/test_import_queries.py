@@ -70,8 +70,8 @@ def test_the_commit_runs_one_update_per_batch_of_figures(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         result = save_figures(user=None, plan=plan, edits=edits, reason="Rà soát", origin="thử")
     assert result.ok and result.changed == 10
-    updates = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("WITH", "UPDATE"))]
-    updates = [sql for sql in updates if HouseholdFigure._meta.db_table in sql]
+    table = HouseholdFigure._meta.db_table
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
     assert len(updates) == 3, updates
     for i, figure in enumerate(figures):
         stored = HouseholdFigure.objects.get(pk=figure.pk)

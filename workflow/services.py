@@ -265,29 +265,29 @@ def _updates_from_values(connection) -> bool:
 
 
 def _update_from_values(connection, model, columns: list, objects: list) -> tuple[str, list]:
-    """`WITH v (pk, col…) AS (VALUES (%s, %s…), …) UPDATE table SET col = v.col, … FROM v WHERE table.pk = v.pk`.
+    """`UPDATE table SET col = v.column2, … FROM (VALUES (%s, %s, …), …) AS v WHERE table.pk = v.column1`.
 
     Every value passes through its field's own conversion (get_db_prep_save), as save() would write it, and only
-    as a parameter: the SQL text holds nothing but quoted column names. The VALUES are named by a WITH clause, the
-    form both databases read (SQLite takes no column list after a subquery's alias). On PostgreSQL each value is
-    cast to its column's type: VALUES carries none, and a NULL would otherwise be text; SQLite's columns convert
-    what they store by their affinity, as for any UPDATE.
+    as a parameter: the SQL text holds nothing but quoted column names. Both databases name the columns of VALUES
+    column1, column2, … (SQLite takes no column list after the alias); the primary key comes first. On PostgreSQL
+    each value is cast to its column's type: VALUES carries none, and a NULL would otherwise be text; SQLite's
+    columns convert what they store by their affinity, as for any UPDATE.
     """
     quote = connection.ops.quote_name
-    pk = model._meta.pk
+    fields = [model._meta.pk, *columns]
     table = quote(model._meta.db_table)
-    names = [quote(f.column) for f in (pk, *columns)]
 
-    def typed(field, name):
-        return f"v.{name}::{field.db_type(connection)}" if connection.vendor == "postgresql" else f"v.{name}"
+    def value(position: int) -> str:  # the VALUES column of fields[position]
+        name = f"v.column{position + 1}"
+        return f"{name}::{fields[position].db_type(connection)}" if connection.vendor == "postgresql" else name
 
-    assignments = ", ".join(f"{name} = {typed(field, name)}" for field, name in zip(columns, names[1:], strict=True))
-    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    assignments = ", ".join(f"{quote(f.column)} = {value(i)}" for i, f in enumerate(fields) if i)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
-        f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row] * len(objects))}) "
-        f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{names[0]} = {typed(pk, names[0])}"
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(objects))}) AS v "
+        f"WHERE {table}.{quote(fields[0].column)} = {value(0)}"
     )
-    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objects for f in (pk, *columns)]
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objects for f in fields]
     return sql, params
 
 
