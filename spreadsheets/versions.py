@@ -26,6 +26,7 @@ from workflow.changelog import person_label
 
 from .changes import HOUSEHOLD, INDICATOR, Change
 from .problems import Problem
+from .workbook import Sheet, UploadedWorkbook
 
 VERSIONS_SHEET = "povertyplan-versions"
 _MARKER = "povertyplan versions 1"
@@ -100,7 +101,7 @@ class DamagedRecord(Exception):
     pass
 
 
-def read_versions(workbook: Workbook, plan: Plan) -> tuple[VersionRecord | None, Problem | None]:
+def read_versions(workbook: UploadedWorkbook, plan: Plan) -> tuple[VersionRecord | None, Problem | None]:
     """The workbook's record (None when it has none), and a notice when it cannot serve to detect conflicts."""
     ws = next((sheet for sheet in workbook.worksheets if sheet.title == VERSIONS_SHEET), None)
     if ws is None:
@@ -123,15 +124,15 @@ def read_versions(workbook: Workbook, plan: Plan) -> tuple[VersionRecord | None,
         )
 
 
-def _parse(ws, plan: Plan) -> VersionRecord:
-    rows = list(ws.iter_rows(values_only=True, max_col=4))
-    if len(rows) < 2 or rows[0][0] != _MARKER or rows[0][1] != plan.slug:
+def _parse(ws: Sheet, plan: Plan) -> VersionRecord:
+    rows = ws.rows(4)  # the rows holding something
+    if len(rows) < 2 or rows[0][0] != 1 or rows[0][1][0] != _MARKER or rows[0][1][1] != plan.slug:
         raise DamagedRecord
-    record = VersionRecord(rows={}, exported_at=str(rows[0][2] or ""))
-    for row in rows[2:]:
-        if all(value is None for value in row):
-            continue
-        _code, target, owner, shown = (*row, None, None, None, None)[:4]
+    record = VersionRecord(rows={}, exported_at=str(rows[0][1][2] or ""))
+    for number, row in rows[1:]:
+        if number <= 2:
+            continue  # the column titles
+        _code, target, owner, shown = row
         if target not in (HOUSEHOLD, INDICATOR) or not isinstance(owner, int):
             raise DamagedRecord
         figures = {}
