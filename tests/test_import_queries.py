@@ -100,3 +100,32 @@ def test_a_batched_update_clears_a_figure_and_writes_a_foreign_key_as_save_would
     assert (stored.households, stored.published_rate, stored.published_rate_places) == (None, None, None)
     assert stored.poor_households == figure.poor_households
     assert stored.standard_id == figure.standard_id
+
+
+def test_the_history_records_of_a_batched_write_are_those_django_simple_history_writes(django_user_model):
+    """Every tracked value, who, why and the type of each record: as bulk_history_create writes them."""
+    user = django_user_model.objects.create_superuser("thu-lich-su", "thu@example.org", "x")
+    plan = make_household_plan(districts=3, slug="thu-lich-su", province=ProvinceFactory())
+    figures = list(HouseholdFigure.objects.filter(plan=plan, year=2023).exclude(locality=plan.province))
+    edits = [
+        FigureEdit(str(f.pk), f.locality, 2023, f.kind, {"households": f.households + 7}, version=f.version)
+        for f in figures
+    ]
+    result = save_figures(user=user, plan=plan, edits=edits, reason="Rà soát", origin="nhập phu-luc.xlsx")
+    assert result.ok and result.changed == 3
+    History = HouseholdFigure.history.model
+    ours = History.objects.filter(
+        history_id__in=list(History.objects.filter(history_type="~").values_list("pk", flat=True))
+    )
+    saved = list(HouseholdFigure.objects.filter(pk__in=[f.pk for f in figures]))
+    for figure in saved:
+        figure._history_user, figure._change_reason = user, "Rà soát (nhập phu-luc.xlsx)"
+    reference = HouseholdFigure.history.bulk_history_create(saved, update=True)
+
+    def records(queryset):
+        rows = queryset.order_by("id").values()
+        return [{k: v for k, v in row.items() if k not in ("history_id", "history_date")} for row in rows]
+
+    assert len(ours) == 3
+    assert records(ours) == records(History.objects.filter(history_id__in=[r.history_id for r in reference]))
+    assert {record.history_user_id for record in ours} == {user.pk}
