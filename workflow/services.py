@@ -234,7 +234,7 @@ def _insert_history(model, objects: list, history_type: str) -> None:
     `INSERT … VALUES (…), (…)` per batch.
 
     bulk_history_create builds a model instance per record and lets Django's bulk_create compile each of their
-    values (on SQLite in batches of 58, its limit of parameters per statement as Django counts it): 40 % of the
+    values (on SQLite in batches of about 50, its limit of parameters per statement as Django counts it): 40 % of the
     commit of a 10.000-row import. A history with columns of its own (none here) is left to bulk_history_create.
     """
     history = model.history.model
@@ -256,20 +256,23 @@ def _insert_history(model, objects: list, history_type: str) -> None:
             history_user_id=user.pk if user is not None else None,
         )
         rows.append([f.get_db_prep_save(values[f.attname], connection) for f in fields])
+    quote = connection.ops.quote_name
+    table, names = quote(history._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    _execute_in_batches(connection, lambda values: f"INSERT INTO {table} ({names}) VALUES {values}", rows)
+
+
+def _execute_in_batches(connection, statement, rows: list[list]) -> None:
+    """Run `statement(values)` once per batch of `rows` (each a row's parameters), `values` being the batch's
+    “(%s, %s, …), (…)”: _BATCH rows, or fewer where the database limits a statement's parameters (SQLite: 999, as
+    Django counts them; PostgreSQL: none)."""
+    width = len(rows[0])
     limit = connection.features.max_query_params
-    size = min(_BATCH, limit // len(fields)) if limit else _BATCH
-    table, names = (
-        connection.ops.quote_name(history._meta.db_table),
-        ", ".join(connection.ops.quote_name(f.column) for f in fields),
-    )
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = min(_BATCH, limit // width) if limit else _BATCH
+    row = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))}",
-                [value for values in batch for value in values],
-            )
+            cursor.execute(statement(", ".join([row] * len(batch))), [value for values in batch for value in values])
 
 
 def _written_fields(objects: list) -> list[str]:
@@ -295,14 +298,10 @@ def _update_rows(model, objects: list, fields: list[str]) -> None:
     if not _updates_from_values(connection):
         model.objects.bulk_update(objects, fields, batch_size=100)
         return
-    columns = [model._meta.get_field(name) for name in fields]
-    # SQLite's limit of parameters per statement, as Django counts it (999), bounds a batch; PostgreSQL has none.
-    limit = connection.features.max_query_params
-    size = min(_BATCH, limit // (len(columns) + 1)) if limit else _BATCH
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), size):
-            sql, params = _update_from_values(connection, model, columns, objects[start : start + size])
-            cursor.execute(sql, params)
+    columns = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
+    # Every value passes through its field's own conversion, as save() would write it, and only as a parameter.
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] for obj in objects]
+    _execute_in_batches(connection, lambda values: _update_from_values(connection, model, columns, values), rows)
 
 
 def _updates_from_values(connection) -> bool:
@@ -312,17 +311,16 @@ def _updates_from_values(connection) -> bool:
     return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
 
 
-def _update_from_values(connection, model, columns: list, objects: list) -> tuple[str, list]:
-    """`UPDATE table SET col = v.column2, … FROM (VALUES (%s, %s, …), …) AS v WHERE table.pk = v.column1`.
+def _update_from_values(connection, model, fields: list, values: str) -> str:
+    """`UPDATE table SET col = v.column2, … FROM (VALUES (%s, %s, …), …) AS v WHERE table.pk = v.column1`, for the
+    `fields` of a model, its primary key first, and the `values` of a batch.
 
-    Every value passes through its field's own conversion (get_db_prep_save), as save() would write it, and only
-    as a parameter: the SQL text holds nothing but quoted column names. Both databases name the columns of VALUES
-    column1, column2, … (SQLite takes no column list after the alias); the primary key comes first. On PostgreSQL
-    each value is cast to its column's type: VALUES carries none, and a NULL would otherwise be text; SQLite's
-    columns convert what they store by their affinity, as for any UPDATE.
+    The SQL text holds nothing but column names quoted by Django: every value is a parameter. Both databases name
+    the columns of VALUES column1, column2, … (SQLite takes no column list after the alias). On PostgreSQL each
+    value is cast to its column's type: VALUES carries none, and a NULL would otherwise be text; SQLite's columns
+    convert what they store by their affinity, as for any UPDATE.
     """
     quote = connection.ops.quote_name
-    fields = [model._meta.pk, *columns]
     table = quote(model._meta.db_table)
 
     def value(position: int) -> str:  # the VALUES column of fields[position]
@@ -330,13 +328,10 @@ def _update_from_values(connection, model, columns: list, objects: list) -> tupl
         return f"{name}::{fields[position].db_type(connection)}" if connection.vendor == "postgresql" else name
 
     assignments = ", ".join(f"{quote(f.column)} = {value(i)}" for i, f in enumerate(fields) if i)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(objects))}) AS v "
+    return (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v "
         f"WHERE {table}.{quote(fields[0].column)} = {value(0)}"
     )
-    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objects for f in fields]
-    return sql, params
 
 
 _BATCH = 500
