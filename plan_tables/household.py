@@ -42,6 +42,7 @@ class FigureValues(NamedTuple):
     published_rate: Decimal | None
     standard_id: str | None = None  # the code of the poverty standard it was measured under
     published_rate_places: int | None = None
+    id: int | None = None  # the stored figure's, for a reader that validates a change of it (the import's preview)
 
     @property
     def published_rate_as_printed(self):

@@ -1,4 +1,4 @@
-"""Opening an uploaded workbook safely: size first, then the zip container, then openpyxl.
+"""Opening an uploaded workbook safely: size first, then the zip container, then its sheets, measured and read.
 
 A bad file is refused with a message a person understands — never answered with a server error.
 """
@@ -8,10 +8,10 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
 
 from .measuring import measure_workbook
 from .problems import ImportRefused, Problem
+from .workbook import UploadedWorkbook, uploaded_workbook
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an appendix workbook is a few tens of kilobytes
 # The largest request body any page accepts (spreadsheets.middleware checks it before the body is read): one
@@ -35,7 +35,7 @@ def refuse(message: str) -> ImportRefused:
     return ImportRefused([Problem(message)])
 
 
-def open_workbook(source, *, size: int) -> Workbook:
+def open_workbook(source, *, size: int) -> UploadedWorkbook:
     """The workbook in `source` (a binary file object of `size` bytes), or ImportRefused.
 
     Formulas are kept as formulas (data_only=False) so that the import can refuse them where figures belong.
@@ -69,10 +69,15 @@ def open_workbook(source, *, size: int) -> Workbook:
         raise _damaged(broken)
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            # Rows, cells, columns and merged areas really present, whatever the sheets declare (measuring.py).
-            measure_workbook(archive)
-        # Normal mode (not read-only): the header check needs the merged cells.
-        return load_workbook(BytesIO(data), data_only=False, rich_text=False)
+            # Rows, cells, columns and merged areas really present, whatever the sheets declare (measuring.py),
+            # and what the cells hold, in the same pass.
+            measured = measure_workbook(archive)
+        # openpyxl reads the rest (names, shared strings, formats): read-only, it parses no sheet.
+        book = load_workbook(BytesIO(data), read_only=True, data_only=False, rich_text=False)
+        try:
+            return uploaded_workbook(book, measured)
+        finally:
+            book.close()
     except ImportRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds (KeyError, TypeError, XML errors) on damaged parts

@@ -51,23 +51,20 @@ def read_workbook(source, *, size: int, plan: Plan, appendix: Appendix | None = 
     except ImportRefused as refused:
         result.errors.extend(refused.problems)
         return result
-    try:
-        for worksheet, chosen in _sheets_to_read(workbook, plan, appendix, result):
-            if worksheet.sheet_state != "visible":
-                # Hidden in Excel, so perhaps not what the person uploading looked at: said, then read as usual.
-                result.notices.append(
-                    Problem(
-                        _("This sheet is hidden in the workbook; its figures are read all the same."),
-                        sheet=worksheet.title,
-                    )
+    for worksheet, chosen in _sheets_to_read(workbook, plan, appendix, result):
+        if worksheet.sheet_state != "visible":
+            # Hidden in Excel, so perhaps not what the person uploading looked at: said, then read as usual.
+            result.notices.append(
+                Problem(
+                    _("This sheet is hidden in the workbook; its figures are read all the same."),
+                    sheet=worksheet.title,
                 )
-            layout = appendix_layout(chosen, worksheet.title)
-            IMPORTABLE_KINDS[chosen.kind](worksheet, layout, plan, result, checker).read()
-            result.sheets.append(worksheet.title)
-        if result.ok and result.changes:
-            _check_versions(workbook, plan, result)
-    finally:
-        workbook.close()
+            )
+        layout = appendix_layout(chosen, worksheet.title)
+        IMPORTABLE_KINDS[chosen.kind](worksheet, layout, plan, result, checker).read()
+        result.sheets.append(worksheet.title)
+    if result.ok and result.changes:
+        _check_versions(workbook, plan, result)
     return result
 
 
@@ -82,7 +79,7 @@ def _check_versions(workbook, plan: Plan, result: ImportResult) -> None:
 
 
 def _sheets_to_read(workbook, plan: Plan, appendix: Appendix | None, result: ImportResult):
-    identifier = workbook.properties.identifier or ""
+    identifier = workbook.identifier
     if identifier.startswith(WORKBOOK_IDENTIFIER_PREFIX) and identifier != WORKBOOK_IDENTIFIER_PREFIX + plan.slug:
         result.errors.append(
             Problem(

@@ -1,4 +1,4 @@
-"""A workbook measured by what it holds, not by what it declares — before openpyxl builds anything from it.
+"""A workbook measured by what it holds, not by what it declares — and read in the same pass.
 
 openpyxl trusts a sheet's declared dimension (its read-only mode stops at it, so 25.000 rows under a dimension of
 ten passed a row count) and its normal mode builds one object per cell present and per cell of every merged
@@ -6,11 +6,16 @@ range (a merge over a whole column is millions of objects). So the worksheets' X
 from the zip, and the rows, cells, columns and merged areas actually present are counted against hard caps; the
 first cap exceeded stops the count and refuses the file. Reading 50 MB of XML is never needed to refuse it: every
 cap is reached after a few hundred thousand elements, well under a second.
+
+The same pass keeps what each filled cell holds (as written in the XML: its type, style, value or formula) and
+the merged ranges, within those caps: the import reads the sheets from that (spreadsheets.workbook), without
+parsing the sheets a second time through openpyxl — which took as long again as this pass (10.000 rows).
 """
 
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -46,6 +51,22 @@ def _column_number(letters: str) -> int:
 def _parse_reference(reference: str) -> tuple[int, int] | None:
     match = _REFERENCE.match(reference or "")
     return (_column_number(match.group(1)), int(match.group(2))) if match else None
+
+
+_COLUMN_NUMBERS: dict[str, int] = {}  # "C" → 3: a sheet names a few dozen columns, 170.000 times
+
+
+def _cell_position(reference: str) -> tuple[int, int] | None:
+    """As _parse_reference for a cell's own reference (“C123”), without a regular expression per cell."""
+    letters = reference.rstrip("0123456789")
+    column = _COLUMN_NUMBERS.get(letters)
+    digits = reference[len(letters) :]
+    if column is None or not 0 < len(digits) <= 7:
+        position = _parse_reference(reference)
+        if position is not None and letters.isalpha():
+            _COLUMN_NUMBERS[letters] = position[0]
+        return position
+    return column, int(digits)
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -94,11 +115,32 @@ class _Count:
         self.cells = 0
 
 
-def measure_workbook(archive: zipfile.ZipFile) -> None:
-    """Refuse (ImportRefused) a workbook whose sheets hold more than any appendix: rows, cells, columns, merges."""
+@dataclass(slots=True)
+class RawCell:
+    """A filled cell as the sheet's XML writes it; spreadsheets.workbook turns it into a value as openpyxl would."""
+
+    row: int
+    column: int
+    type: str  # the `t` attribute: n (number), s (shared string), str, inlineStr, b, e, d
+    style: int  # the `s` attribute: the cell's format, by index
+    value: str | None  # the text of <v>, or of an inline string
+    formula: str | None = None  # the text of <f> (without “=”), when the cell holds a formula
+    formula_attributes: dict | None = None  # t="shared", si, ref: a shared formula's parts
+
+
+@dataclass
+class MeasuredSheet:
+    """What a worksheet holds, within the caps: its filled cells and its merged ranges (“A6:A7”)."""
+
+    cells: list[RawCell] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+
+def measure_workbook(archive: zipfile.ZipFile) -> dict[str, MeasuredSheet]:
+    """Every worksheet's content by zip member, read in one streamed pass each; ImportRefused for a workbook whose
+    sheets hold more than any appendix: rows, cells, columns, merges."""
     count = _Count()
-    for name, member in worksheet_parts(archive):
-        _measure_sheet(archive, member, name, count)
+    return {member: _measure_sheet(archive, member, name, count) for name, member in worksheet_parts(archive)}
 
 
 def _too_many_rows(sheet: str) -> ImportRefused:
@@ -109,16 +151,27 @@ def _too_many_rows(sheet: str) -> ImportRefused:
 
 
 class _SheetCounter:
-    """expat callbacks counting one worksheet: no tree is built, so a million elements cost about a second."""
+    """expat callbacks counting one worksheet and keeping its filled cells: no tree is built, so a million elements
+    cost about a second."""
 
     def __init__(self, sheet: str, count: _Count):
         self.sheet = sheet
         self.count = count
+        self.measured = MeasuredSheet()
         self.filled_rows = self.row_elements = self.merged = 0
         self.row_filled = self.in_cell = self.cell_filled = False
         self.in_value = False
         self.cell_column = 0
         self.cell_reference = ""
+        self.row_number = self.column_number = 0  # where a row or cell without a reference lies (after the last)
+        self.cell_type = ""
+        self.cell_style = 0
+        self.text_parts: list[str] = []
+        self.value: str | None = None
+        self.formula: str | None = None
+        self.formula_attributes: dict | None = None
+        self.has_content = False  # a <v>, <f> or inline string: a cell openpyxl gives a value (perhaps None)
+        self.phonetic = 0  # inside <rPh>: a reading aid for East Asian text, not part of the string
 
     def start(self, tag: str, attributes: dict) -> None:
         name = tag.rpartition(" ")[2]
@@ -128,38 +181,71 @@ class _SheetCounter:
                 raise _too_many_cells(self.sheet)
             self.in_cell, self.cell_filled = True, False
             self.cell_reference = attributes.get("r", "")  # parsed only for a filled cell (most are)
+            self.cell_type = attributes.get("t", "n")
+            self.cell_style = attributes.get("s", 0)
+            self.value = self.formula = self.formula_attributes = None
+            self.has_content = False
+            self.text_parts = []
         elif name == "row":
             self.row_elements += 1
             self.row_filled = False
             if self.row_elements > MAX_ROW_ELEMENTS:
                 raise _too_many_rows(self.sheet)
+            reference = attributes.get("r")
+            self.row_number = int(reference) if reference and reference.isdigit() else self.row_number + 1
+            self.column_number = 0
         elif name == "f" and self.in_cell:
-            self.cell_filled = True
-        elif name in ("v", "t") and self.in_cell:
-            self.in_value = True
+            self.cell_filled = self.has_content = True
+            self.formula_attributes = attributes or None
+            self.in_value, self.text_parts = True, []
+        elif name in ("v", "t", "is") and self.in_cell:
+            self.in_value = name != "is"
+            self.has_content = True
+            if name == "v":
+                self.text_parts = []
+        elif name == "rPh":
+            self.phonetic += 1
         elif name == "mergeCell":
-            self.merged += _merged_area(attributes.get("ref", ""))
+            reference = attributes.get("ref", "")
+            self.merged += _merged_area(reference)
             if self.merged > MAX_MERGED_CELLS:
                 raise _refuse(
                     _("The sheet merges more cells than any appendix (%(ref)s): nothing was read.")
-                    % {"ref": attributes.get("ref", "")[:30]},
+                    % {"ref": reference[:30]},
                     self.sheet,
                 )
+            self.measured.merged.append(reference)
 
     def text(self, data: str) -> None:
-        if self.in_value and data.strip():
-            self.cell_filled = True
+        if self.in_value and not self.phonetic:
+            self.text_parts.append(data)
+            if data.strip():
+                self.cell_filled = True
 
     def end(self, tag: str) -> None:
         name = tag.rpartition(" ")[2]
-        if name in ("v", "t"):
+        if name == "v":
             self.in_value = False
+            self.value = "".join(self.text_parts)
+        elif name == "f":
+            self.in_value = False
+            self.formula = "".join(self.text_parts)
+            self.text_parts = []
+        elif name == "t":
+            self.in_value = False
+        elif name == "rPh":
+            self.phonetic -= 1
         elif name == "c":
             self.in_cell = False
+            position = _cell_position(self.cell_reference) if self.cell_reference else None
+            if position is None:
+                row, column = self.row_number, self.column_number + 1
+            else:
+                column, row = position
+            self.column_number = column
             if self.cell_filled:
                 self.row_filled = True
-                position = _parse_reference(self.cell_reference)
-                self.cell_column = position[0] if position else 0
+                self.cell_column = column
                 if self.cell_column > MAX_COLUMN:
                     raise _refuse(
                         _(
@@ -169,6 +255,21 @@ class _SheetCounter:
                         % {"column": format_count(self.cell_column)},
                         self.sheet,
                     )
+            if self.has_content:
+                if self.cell_type == "inlineStr":
+                    self.value = "".join(self.text_parts)
+                style = self.cell_style
+                self.measured.cells.append(
+                    RawCell(
+                        row,
+                        column,
+                        self.cell_type,
+                        int(style) if style else 0,
+                        self.value,
+                        self.formula,
+                        self.formula_attributes,
+                    )
+                )
         elif name == "row" and self.row_filled:
             self.filled_rows += 1
             if self.filled_rows > MAX_FILLED_ROWS:
@@ -199,7 +300,7 @@ def _quick_count(archive: zipfile.ZipFile, member: str, sheet: str, count: _Coun
                 raise _too_many_rows(sheet)
 
 
-def _measure_sheet(archive: zipfile.ZipFile, member: str, sheet: str, count: _Count) -> None:
+def _measure_sheet(archive: zipfile.ZipFile, member: str, sheet: str, count: _Count) -> MeasuredSheet:
     _quick_count(archive, member, sheet, count)
     counter = _SheetCounter(sheet, count)
     parser = expat.ParserCreate(namespace_separator=" ")
@@ -219,6 +320,7 @@ def _measure_sheet(archive: zipfile.ZipFile, member: str, sheet: str, count: _Co
             % {"detail": str(error)[:200]},
             sheet,
         ) from error
+    return counter.measured
 
 
 def _merged_area(reference: str) -> int:

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
 from analysis.consequences import SaveWarning, household_consequences, indicator_consequences
@@ -36,12 +35,13 @@ from plans.models import HouseholdFigure, Plan
 from plans.models.standards import standard_periods
 from workflow.models import Table
 from workflow.permissions import Checker
-from workflow.services import rate_disagreement_message
+from workflow.services import rate_disagreement_message, validate_figure
 
 from .changes import HOUSEHOLD, INDICATOR, Change, ImportResult, as_text, differs, model_value
 from .files import MAX_ROWS
 from .layout import Role, SheetColumn, SheetLayout
 from .problems import Problem
+from .workbook import EMPTY, Sheet
 
 HEADER_SEARCH_ROWS = 30  # an official may add or remove a title line above the table
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -54,7 +54,7 @@ def same_text(found, expected) -> bool:
 class _Sheet:
     """Reads one appendix sheet: header, then every row; subclasses know what a row holds."""
 
-    def __init__(self, worksheet, layout: SheetLayout, plan: Plan, result: ImportResult, checker: Checker):
+    def __init__(self, worksheet: Sheet, layout: SheetLayout, plan: Plan, result: ImportResult, checker: Checker):
         self.ws = worksheet
         # The one permission check (workflow.permissions.Checker) for the uploading user (or the command's
         # operator): which rows they may change (their district, their agency's indicators) and which tables
@@ -88,22 +88,23 @@ class _Sheet:
         if header_row is None or not self._check_header(header_row):
             return
         first = header_row + self.layout.header_row_count
-        # Only the cells the sheet really holds: iterating a rectangle would create every empty cell up to
-        # the farthest formatted one (openpyxl keeps the existing ones in `_cells`).
+        # Only the cells the sheet really holds (spreadsheets.workbook keeps the filled ones): a rectangle would
+        # visit every empty cell up to the farthest formatted one.
         outside = sorted(
             (row, column)
-            for (row, column), cell in self.ws._cells.items()
+            for (row, column), cell in self.ws.cells.items()
             if row >= first and column > self.width and not _blank(cell)
         )
         for row, column in outside[:50]:
             self.error(_("This cell is outside the table: remove it or move it back."), row, column - 1)
         self._refuse_merged_figures(first)
         count = 0
-        # Only the rows the sheet holds: a range up to the last row would create every empty cell above a single
-        # formatted one at row 1.048.576 (gigabytes); the rows present were counted before the sheet was loaded.
-        present = sorted({row for (row, column) in self.ws._cells if row >= first and column <= self.width})
+        # Only the rows the sheet holds: a range up to the last row would visit every empty row above a single
+        # formatted cell at row 1.048.576; the rows present were counted as the sheet was read.
+        held = self.ws.cells
+        present = sorted({row for (row, column) in held if row >= first and column <= self.width})
         for row in present:
-            cells = [self.ws._cells.get((row, column), EMPTY_CELL) for column in range(1, self.width + 1)]
+            cells = [held.get((row, column), EMPTY) for column in range(1, self.width + 1)]
             if all(_blank(cell) for cell in cells):
                 continue  # formatting alone, or a spacer row
             count += 1
@@ -119,7 +120,7 @@ class _Sheet:
         """Merged cells where figures belong: every cell of a merge but the first reads as empty, which would
         clear a published figure without anybody having meant to. (The indicator table's agency cells are
         merged by the export itself; they are text, not figures, and stay allowed.)"""
-        for merged in self.ws.merged_cells.ranges:
+        for merged in self.ws.merged:
             if merged.max_row < first:
                 continue
             figures = [
@@ -142,9 +143,7 @@ class _Sheet:
         number, label = self.columns[0].header, self.columns[1].header
         candidates = [self.layout.header_row, *range(1, HEADER_SEARCH_ROWS + 1)]
         for row in candidates:
-            if same_text(self.ws.cell(row=row, column=1).value, number) and same_text(
-                self.ws.cell(row=row, column=2).value, label
-            ):
+            if same_text(self.ws.value(row, 1), number) and same_text(self.ws.value(row, 2), label):
                 return row
         self.error(
             _("The table header was not found: the sheet needs “%(number)s” in column A and “%(label)s” in column B.")
@@ -158,17 +157,17 @@ class _Sheet:
         """Header cell values, with a merged range's value in each of its cells."""
         last = header_row + self.layout.header_row_count - 1
         values = {}
-        for merged in self.ws.merged_cells.ranges:
+        for merged in self.ws.merged:
             if merged.max_row < header_row or merged.min_row > last:
                 continue
-            value = self.ws.cell(row=merged.min_row, column=merged.min_col).value
+            value = self.ws.value(merged.min_row, merged.min_col)
             for row in range(merged.min_row, merged.max_row + 1):
                 for column in range(merged.min_col, merged.max_col + 1):
                     values[(row, column)] = value
         for row in range(header_row, last + 1):
             for column in range(1, self.width + 1):
-                values.setdefault((row, column), self.ws.cell(row=row, column=column).value)
-        for (row, column), cell in self.ws._cells.items():  # headers right of the table, if any
+                values.setdefault((row, column), self.ws.value(row, column))
+        for (row, column), cell in self.ws.cells.items():  # headers right of the table, if any
             if header_row <= row <= last and column > self.width:
                 values.setdefault((row, column), cell.value)
         return values
@@ -383,7 +382,9 @@ class HouseholdSheet(_Sheet):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.table = household_table(self.layout.appendix)
+        # The stored figures as plain values: a model instance each took a fifth of a 10.000-row preview; the
+        # figures a row changes are built as models to be validated (_read_group).
+        self.table = household_table(self.layout.appendix, with_figures=False)
         self.table_rows = self.table.published_order
         self.localities = Locality.objects.in_bulk([table_row.locality_id for table_row in self.table_rows])
         self.by_label = {}
@@ -406,7 +407,7 @@ class HouseholdSheet(_Sheet):
         basis (or code); (None, []) without such a line: then each new figure gets the standard in force for its
         year (HouseholdFigure.clean)."""
         for row in range(1, header_row):
-            value = self.ws.cell(row=row, column=1).value
+            value = self.ws.value(row, 1)
             text = normalize(str(value)).casefold() if isinstance(value, str) else ""
             if not text.startswith(self.STANDARD_LINE_STARTS):
                 continue
@@ -549,26 +550,24 @@ class HouseholdSheet(_Sheet):
             if standard is None:
                 return
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)
+        year, kind = key
+        candidate = HouseholdFigure(
+            plan=self.plan,  # clean() reads the plan's period: not one query per row
+            locality_id=table_row.locality_id,
+            year=year,
+            kind=kind,
+            **figures,
+        )
         if stored is not None:
-            candidate = copy.copy(stored)
-            candidate.plan = self.plan  # clean() reads the plan's period: not one query per row
-            for name, value in figures.items():
-                setattr(candidate, name, value)
-        else:
-            year, kind = key
-            candidate = HouseholdFigure(
-                plan=self.plan, locality_id=table_row.locality_id, year=year, kind=kind, **figures
-            )
+            candidate.pk, candidate.standard_id = stored.id, stored.standard_id
+            candidate.published_rate_places = stored.published_rate_places
+            candidate._state.adding = False
         if standard:
             candidate.standard_id = standard
         try:
-            # The model's check constraints restate clean()'s rules and Django checks each with a query of its own
-            # (9 a row, seconds for a commune table): clean() gives the same messages, and the commit validates
-            # and the database enforces them again. A stored figure is unique already; a new one is checked. The
-            # plan and the locality were read from the database: their existence needs no query per row either.
-            candidate.full_clean(
-                exclude=["plan", "locality", "standard"], validate_unique=stored is None, validate_constraints=False
-            )
+            # The same validation as the commit's (workflow.services.validate_figure), which validates and the
+            # database enforces again.
+            validate_figure(candidate, {attribute[index] for index in changed})
         except ValidationError as error:
             self.model_errors(error, row, positions)
             return

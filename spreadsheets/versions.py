@@ -29,6 +29,7 @@ from workflow.changelog import person_label
 
 from .changes import HOUSEHOLD, INDICATOR, Change
 from .problems import Problem
+from .workbook import Sheet, UploadedWorkbook
 
 VERSIONS_SHEET = "povertyplan-versions"
 _MARKER = "povertyplan versions 2"
@@ -122,7 +123,7 @@ class DamagedRecord(Exception):
     pass
 
 
-def read_versions(workbook: Workbook, plan: Plan) -> tuple[VersionRecord | None, Problem | None]:
+def read_versions(workbook: UploadedWorkbook, plan: Plan) -> tuple[VersionRecord | None, Problem | None]:
     """The workbook's record (None when it has none), and a notice when it cannot serve to detect conflicts."""
     ws = next((sheet for sheet in workbook.worksheets if sheet.title == VERSIONS_SHEET), None)
     if ws is None:
@@ -145,17 +146,18 @@ def read_versions(workbook: Workbook, plan: Plan) -> tuple[VersionRecord | None,
         )
 
 
-def _parse(ws, plan: Plan) -> VersionRecord:
-    rows = list(ws.iter_rows(values_only=True, max_col=4))
-    if len(rows) < 2 or rows[0][0] not in (_MARKER, _MARKER_ROWS) or rows[0][1] != plan.slug:
+def _parse(ws: Sheet, plan: Plan) -> VersionRecord:
+    rows = ws.rows(4)  # the rows holding something: (row number, its first four values)
+    if len(rows) < 2 or rows[0][0] != 1 or rows[0][1][0] not in (_MARKER, _MARKER_ROWS) or rows[0][1][1] != plan.slug:
         raise DamagedRecord
-    record = VersionRecord(rows={}, exported_at=str(rows[0][2] or ""))
-    if rows[0][0] == _MARKER_ROWS:
-        entries = [(*row, None, None, None, None)[:4] for row in rows[2:] if any(value is not None for value in row)]
+    record = VersionRecord(rows={}, exported_at=str(rows[0][1][2] or ""))
+    body = [row for number, row in rows[1:] if number > 2]  # row 2 holds the column titles
+    if rows[0][1][0] == _MARKER_ROWS:
+        entries = [tuple(row) for row in body]
     else:
-        if any(value is not None for row in rows for value in row[1:] if row is not rows[0]):
+        if any(value is not None for row in body for value in row[1:]):
             raise DamagedRecord  # the record lives in the first column only
-        text = "\n".join(str(row[0]) for row in rows[2:] if row[0] is not None)
+        text = "\n".join(str(row[0]) for row in body if row[0] is not None)
         entries = [_entry(line) for line in text.split("\n") if line.strip()]
     for _code, target, owner, shown in entries:
         if target not in (HOUSEHOLD, INDICATOR) or not isinstance(owner, int):
