@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
 from kernel.numbers import (
     RATE_PLACES,
+    Formatter,
     as_printed,
     compute_rate,
     format_count,
@@ -136,12 +137,13 @@ def household_table_findings(
         if c.field == "poor_households" or (c.field == "planned_reduction" and (c.year, c.kind) not in printed_poor)
     }
     checked = [c for c in table.columns if c.is_rate or c.index in remaining]
+    numbers = Formatter()  # the language looked up once: an import's preview checks 10.000 rows twice
     findings = []
     for row in table.published_order:  # the total where the document prints it (first in Huế's, last in Hưng Yên's)
         if localities is not None and not row.is_total and row.locality_id not in localities:
             continue
         for column in table.columns if row.is_total else checked:
-            cell = _Cell(appendix, table, row, column)
+            cell = _Cell(appendix, table, row, column, numbers)
             if column.is_rate:
                 findings += cell.rate_from_counts()
             if column.index in remaining:
@@ -157,6 +159,7 @@ class _Cell:
     table: HouseholdTable
     row: Row
     column: Column
+    numbers: Formatter
 
     @property
     def published(self):
@@ -176,9 +179,9 @@ class _Cell:
             difference=difference,
             message=message
             % {
-                "published": _format(published, places),
-                "computed": _format(computed, places),
-                "difference": _signed(difference, places),
+                "published": _format(published, places, self.numbers),
+                "computed": _format(computed, places, self.numbers),
+                "difference": _signed(difference, places, self.numbers),
                 **details,
             },
             places=places,
@@ -204,8 +207,8 @@ class _Cell:
                 computed,
                 message,
                 AS_PRINTED,
-                poor=format_count(figure.poor_households),
-                households=format_count(figure.households),
+                poor=self.numbers.count(figure.poor_households),
+                households=self.numbers.count(figure.households),
             )
         ]
 
@@ -238,8 +241,8 @@ class _Cell:
                 computed,
                 message,
                 COUNT_PLACES,
-                previous=format_count(previous),
-                reduction=format_count(figure.planned_reduction),
+                previous=self.numbers.count(previous),
+                reduction=self.numbers.count(figure.planned_reduction),
             )
         ]
 
@@ -422,17 +425,17 @@ def _rates_differ(published, computed) -> bool:
     return rates_disagree(published, computed)
 
 
-def _format(value, places: int | None) -> str:
+def _format(value, places: int | None, numbers: Formatter | None = None) -> str:
     if value is None:
         return ""
     if places is None:
         return format_printed(value)
     if places == 0:
-        return format_count(value)
-    return format_decimal(value, places)
+        return numbers.count(value) if numbers else format_count(value)
+    return numbers.decimal(value, places) if numbers else format_decimal(value, places)
 
 
-def _signed(value, places: int | None) -> str:
+def _signed(value, places: int | None, numbers: Formatter | None = None) -> str:
     """A difference with its sign: “+9”, “-9”, “+0,1”."""
-    text = _format(value, places)
+    text = _format(value, places, numbers)
     return f"+{text}" if value is not None and value > 0 else text
