@@ -6,10 +6,12 @@ and each read-only row carries a short "chỉ xem" badge described by it), the i
 and axe-core finds nothing. Each state leaves a screenshot in artifacts/e2e/."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from localities.models import Locality
-from plans.models import Agency
+from plans.models import Agency, HouseholdFigure
 from workflow.models import Role
+from workflow.services import FigureEdit, save_figures
 
 from .test_print_phone_accessibility import HY, log_in, make_user, violations
 
@@ -81,6 +83,22 @@ def test_a_locality_official_edits_their_own_row_of_the_district_grid_on_a_phone
     assert name.bounding_box()["x"] == before
     assert name.bounding_box()["x"] + name.bounding_box()["width"] <= last.bounding_box()["x"]  # not covered
     screenshot(f"{width}-districts-scrolled")
+    assert violations(page) == []
+
+    # Someone else saved the row meanwhile: the message under it is read on the screen, not off to the right.
+    figure = HouseholdFigure.objects.get(plan__slug=HY, locality=phu_cu, year=2025, kind="target")
+    edit = FigureEdit(
+        key="r", locality=phu_cu, year=2025, kind="target", values={"households": 30300}, version=figure.version
+    )
+    make_user("ldtbxh-grid-phone", Role.REVIEWER, province=Locality.objects.get(slug="hung-yen"))
+    reviewer = get_user_model().objects.get(username="ldtbxh-grid-phone")
+    assert save_figures(user=reviewer, plan=figure.plan, edits=[edit], reason="Rà soát").ok
+    first.fill("30.400")
+    page.locator("form.grid-form button[type=submit]").click()
+    message = page.locator("tr.row-errors .row-message")
+    assert message.is_visible() and on_screen(page, message, width), message.bounding_box()
+    assert scroll_positions(page)["width"] <= width
+    screenshot(f"{width}-districts-conflict")
     assert violations(page) == []
 
 
