@@ -36,6 +36,29 @@ RATE = "published_rate"
 COUNTS_FOR_RATE = ("households", "poor_households")
 
 
+@dataclass(frozen=True)
+class ReadOnlyNote:
+    """Why some rows are read only, said once above the grid; each such row's "read only" badge points here."""
+
+    id: str
+    text: str
+
+
+def read_only_notes(rows, prefix: str) -> list[ReadOnlyNote]:
+    """One note per distinct reason among the rows refused (in the order they come), attached to those rows.
+
+    A row's own words name its unit ("… not those of Huyện Tiên Lữ"): repeated in every row they made each row
+    several lines tall on a phone, so the grid says the reason once and each row keeps a short badge."""
+    notes: dict[str, ReadOnlyNote] = {}
+    for row in rows:
+        if not row.decision:
+            text = row.decision.note
+            if text not in notes:
+                notes[text] = ReadOnlyNote(f"{prefix}-read-only-{len(notes) + 1}", text)
+            row.read_only_note = notes[text]
+    return list(notes.values())
+
+
 def _shown(figure: HouseholdFigure | None, attribute: str):
     """A stored figure as the grid shows it: the rate with the decimals it was published with."""
     if figure is None:
@@ -205,6 +228,7 @@ class FigureRow:
     cells: list[FigureCell]
     errors: list[str] = field(default_factory=list)  # messages about the row as a whole
     conflict: bool = False  # someone saved this row after the user loaded it
+    read_only_note: ReadOnlyNote | None = None  # why the row is read only (said above the grid)
 
     @property
     def key(self) -> str:
@@ -268,6 +292,7 @@ class DistrictGrid:
         labels = {FIGURE_ATTRIBUTES[column.field]: column.header for column in self.columns}
         localities = Locality.objects.in_bulk([row.locality_id for row in table.published_order])
         self.rows = [self._row(row, localities[row.locality_id], labels) for row in table.published_order]
+        self.read_only_notes = read_only_notes(self.rows, "districts")
 
     def _columns(self) -> list[Column]:
         """The appendix's columns of the year, one per field (the year's result and target columns share fields)."""
@@ -496,6 +521,7 @@ class IndicatorGridRow:
     decision: Decision
     baselines: list[IndicatorValue | None]
     cells: list[ValueCell]
+    read_only_note: ReadOnlyNote | None = None  # why the row is read only (said above the grid)
 
     @property
     def editable(self) -> bool:
@@ -533,6 +559,7 @@ class IndicatorGrid:
         self.groups = [
             IndicatorGridGroup(group, [self._row(row.plan_indicator) for row in group.rows]) for group in table.groups
         ]
+        self.read_only_notes = read_only_notes(self.rows, "indicators")
 
     def _row(self, plan_indicator: PlanIndicator) -> IndicatorGridRow:
         stored = {(v.year, v.kind): v for v in plan_indicator.values.all()}

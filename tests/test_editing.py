@@ -158,16 +158,61 @@ def test_an_unknown_plan_or_year_is_404_and_so_is_a_plan_the_user_may_not_read(c
     assert client.get(districts_url(hidden)).status_code == 404
 
 
+OTHERS_READ_ONLY = "You can change only your own unit's rows; the other rows are read only."
+
+
+def in_vietnamese(message: str) -> str:
+    with translation.override("vi"):
+        return translation.gettext(message)
+
+
+def read_only_notes(response) -> dict[str, str]:
+    """The notes above a grid saying why rows are read only: {id: text without its badge}."""
+    notes = parse(response).find("div", class_="grid-notes").find_all("p", id=True)
+    return {note.attrs["id"]: note.text.removeprefix(in_vietnamese("read only")).strip() for note in notes}
+
+
 def test_rows_the_official_may_not_edit_are_read_only_with_the_reason(client, plan, official):
     response = as_user(client, official).get(districts_url(plan))
     values = form_values(page_text(response))
     assert f"{prefix(district(plan, 2))}-households" not in values
     assert f"{prefix(plan.province)}-households" not in values  # the province total: reviewers only
-    assert vi("You may only change the figures of your own unit, not those of %(unit)s.") % {
-        "unit": "Huyện Số 2"
-    } in page_text(response)
-    second = parse(response).find("tr", class_="readonly")
-    assert "Huyện Số 2" in second.text and "10.100" in second.text  # its households, shown read-only
+    # The reason, said once above the grid (repeated in each row it made every row several lines tall on a phone).
+    notes = read_only_notes(response)
+    assert list(notes.values()) == [in_vietnamese(OTHERS_READ_ONLY)]
+    assert page_text(response).count(vi(OTHERS_READ_ONLY)) == 1
+    rows = parse(response).find_all("tr", class_="readonly")
+    assert len(rows) == 3  # the other two districts and the province total
+    assert "Huyện Số 2" in rows[0].text and "10.100" in rows[0].text  # its households, shown read-only
+    # Each read-only row keeps a short badge described by the note.
+    for row in rows:
+        badge = row.find("span", class_="read-only")
+        assert badge.text == in_vietnamese("read only") and badge.attrs["aria-describedby"] in notes
+
+
+def test_a_locked_own_row_and_the_others_rows_each_get_their_own_note(client, plan, official, reviewer):
+    first = district(plan, 1)
+    review_transition(user=official, plan=plan, table=Table.DISTRICTS, action=Action.SUBMIT, locality=first)
+    response = as_user(client, official).get(districts_url(plan))
+    notes = read_only_notes(response)
+    submitted = in_vietnamese("Submitted for review; it can be changed again if the reviewer returns it.")
+    assert list(notes.values()) == [submitted, in_vietnamese(OTHERS_READ_ONLY)]
+    own, others = notes
+    badges = [row.find("span", class_="read-only") for row in parse(response).find_all("tr", class_="readonly")]
+    assert [badge.attrs["aria-describedby"] for badge in badges] == [own, others, others, others]
+
+
+def test_the_indicators_the_officer_does_not_lead_are_read_only_with_the_reason_said_once(
+    client, indicator_plan, agency_officer
+):
+    response = as_user(client, agency_officer).get(indicators_url(indicator_plan))
+    reason = "You may only change the indicators your agency leads."
+    notes = read_only_notes(response)
+    assert list(notes.values()) == [in_vietnamese(reason)]
+    assert page_text(response).count(vi(reason)) == 1
+    rows = parse(response).find_all("tr", class_="readonly")
+    assert len(rows) == 2  # the two indicators another agency leads
+    assert {row.find("span", class_="read-only").attrs["aria-describedby"] for row in rows} == set(notes)
 
 
 def test_a_reviewer_may_edit_every_row_including_the_total(client, plan, reviewer):

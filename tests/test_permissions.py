@@ -350,6 +350,8 @@ def test_checker_explains_a_refusal_in_vietnamese(people, plan, places):
     decision = Checker(people["official"], plan).can_edit_figure(places["other district"])
     assert not decision
     assert decision.reason == "Bạn chỉ được sửa số liệu của đơn vị mình, không được sửa số liệu của Huyện Số 2."
+    # What a grid says once, above all the rows refused alike, names no unit.
+    assert decision.note == "Bạn chỉ sửa được dòng của đơn vị mình; các dòng khác chỉ xem."
 
 
 def test_edit_buttons_show_only_in_plans_of_the_users_own_province(people, plan):

@@ -37,6 +37,14 @@ class Action(StrEnum):
 class Decision:
     allowed: bool
     reason: str = ""
+    # The refusal in words that hold for every row it refuses alike ("your own unit's rows only"), said once above a
+    # grid instead of in each row; empty where the reason names nothing row-specific.
+    general_reason: str = ""
+
+    @property
+    def note(self) -> str:
+        """What a grid says once for all the rows refused alike."""
+        return self.general_reason or self.reason
 
     def __bool__(self):
         return self.allowed
@@ -186,6 +194,7 @@ class Checker:
             return Decision(
                 False,
                 _("You may only change the figures of your own unit, not those of %(unit)s.") % {"unit": locality.name},
+                _("You can change only your own unit's rows; the other rows are read only."),
             )
         locked = self._locked(Table.DISTRICTS, locality.pk, reviewer=reviewer)
         return locked if locked is not None else ALLOWED

@@ -1,6 +1,6 @@
-/* Every data table that is not already in a scroll box of its own gets one, so that on a phone the table scrolls
-   sideways inside the page instead of widening it. The box can be reached with the keyboard (tabindex) and is
-   named after the table's caption or the heading before it, for screen readers. */
+/* Every data table that is not already in a scroll box of its own (the editing grids have theirs) gets one, so that
+   on a phone the table scrolls sideways inside the page instead of widening it. The box can be reached with the
+   keyboard (tabindex) and is named after the table's caption or the heading before it, for screen readers. */
 (function () {
   "use strict";
   function nameFor(table) {
@@ -12,7 +12,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var used = {};
     Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
-      if (table.closest(".table-scroll, .table-scroll-plain")) { return; }
+      if (table.closest(".table-scroll, .table-scroll-plain, .grid-scroll")) { return; }  // already in a box of its own
       var box = document.createElement("div");
       box.className = "table-scroll-plain";
       box.setAttribute("role", "region");
