@@ -211,7 +211,7 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
     # Per column: the figure it shows and how to read the value off it (attrgetter: the same for a model instance
     # and a FigureValues tuple, and cheap for the 20.000 cells of a national table).
     readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in columns]
-    rows, total, published_order = [], None, []
+    published_order = []
     for number, label, locality_id, locality_name, locality_slug, locality_kind, is_total in appendix_rows:
         row_figures = figures_by_locality[locality_id]
         cells = []
@@ -230,10 +230,7 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             locality_kind=locality_kind,
         )
         published_order.append(row)
-        if row.is_total:
-            total = row
-        else:
-            rows.append(row)
+    rows, total = _split(published_order)
     return HouseholdTable(
         appendix=appendix,
         columns=columns,
@@ -242,6 +239,13 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
         computed_total=_computed_total(columns, rows),
         published_order=published_order,
     )
+
+
+def _split(published_order: list[Row]) -> tuple[list[Row], Row | None]:
+    """The locality rows in published order, and the total row (the last one marked, if any)."""
+    rows = [row for row in published_order if not row.is_total]
+    totals = [row for row in published_order if row.is_total]
+    return rows, totals[-1] if totals else None
 
 
 def selection_total(columns: list[Column], rows: list[Row]) -> list:
@@ -280,18 +284,14 @@ def table_with_edits(table: HouseholdTable, edits: dict[tuple[int, int, str], di
     for (locality_id, year, kind), values in edits.items():
         by_locality[locality_id][year, kind] = values
     readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in table.columns]
-    rows, total, published_order = [], None, []
+    published_order = []
     for row in table.published_order:
         figures = dict(row.figures)
         for key, values in by_locality.get(row.locality_id, {}).items():
             figures[key] = _edited_figure(figures.get(key), values)
         cells = [None if figures.get(key) is None else read(figures[key]) for key, read in readers]
-        edited = Row(**{**row.__dict__, "cells": cells, "figures": figures})
-        published_order.append(edited)
-        if edited.is_total:
-            total = edited
-        else:
-            rows.append(edited)
+        published_order.append(Row(**{**row.__dict__, "cells": cells, "figures": figures}))
+    rows, total = _split(published_order)
     return HouseholdTable(
         appendix=table.appendix,
         columns=table.columns,

@@ -34,8 +34,10 @@ class FigureColumn(tables.Column):
         return format_cell(self.figure_column, value)
 
 
-def format_cell(column: Column, value) -> str:
-    return "" if value is None else figure_format(column, Formatter())(value)
+def format_cell(column: Column, value, numbers: Formatter | None = None) -> str:
+    """One figure as the table writes it; `numbers`: a Formatter shared by a row's cells (the language looked up
+    once, not per cell)."""
+    return "" if value is None else figure_format(column, numbers or Formatter())(value)
 
 
 def figure_format(column: Column, numbers: Formatter):
@@ -195,13 +197,14 @@ class DistrictTable(tables.Table):
         return rows
 
     def _footer(self, kind: str, label: str, values: list, differs: list | None, bold: bool = False) -> dict:
-        columns = self.visible_columns
+        columns, numbers = self.visible_columns, Formatter()
         return {
             "kind": kind,
             "label": label,
             "values": [values[c.index] for c in columns],
             "cells": [
-                (format_cell(c, values[c.index]), bool(differs and differs[c.index]), bold and c.bold) for c in columns
+                (format_cell(c, values[c.index], numbers), bool(differs and differs[c.index]), bold and c.bold)
+                for c in columns
             ],
         }
 

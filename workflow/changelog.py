@@ -354,17 +354,14 @@ def change_log(
             .values("record_kind", "history_id", "history_date")
         )
     if kind in (None, "", REVIEW):
-        events = ReviewEvent.objects.filter(review__plan=plan)
-        if locality is not None:
-            events = events.filter(review__locality=locality)
-        if user == NO_USER:
-            events = events.filter(user__isnull=True)
-        elif user:
-            events = events.filter(user_id=user)
-        if date_from:
-            events = events.filter(at__date__gte=date_from)
-        if date_to:
-            events = events.filter(at__date__lte=date_to)
+        events = _filtered(
+            ReviewEvent.objects.filter(review__plan=plan),
+            locality,
+            user,
+            date_from,
+            date_to,
+            fields=("review__locality", "user", "at"),
+        )
         parts.append(
             events.order_by()
             .annotate(record_kind=Value(REVIEW, output_field=CharField()), history_id=F("pk"), history_date=F("at"))
@@ -393,17 +390,20 @@ def change_log(
     return combined.order_by("-history_date", "-record_kind", "-history_id")
 
 
-def _filtered(records, locality, user, date_from, date_to):
+def _filtered(records, locality, user, date_from, date_to, fields=("locality", "history_user", "history_date")):
+    """The history's filters on `records`; `fields` names their locality, user and date (history records by default,
+    review events by theirs)."""
+    locality_field, user_field, date_field = fields
     if locality is not None:
-        records = records.filter(locality=locality)
+        records = records.filter(**{locality_field: locality})
     if user == NO_USER:
-        records = records.filter(history_user__isnull=True)
+        records = records.filter(**{f"{user_field}__isnull": True})
     elif user:
-        records = records.filter(history_user_id=user)
+        records = records.filter(**{f"{user_field}_id": user})
     if date_from:
-        records = records.filter(history_date__date__gte=date_from)
+        records = records.filter(**{f"{date_field}__date__gte": date_from})
     if date_to:
-        records = records.filter(history_date__date__lte=date_to)
+        records = records.filter(**{f"{date_field}__date__lte": date_to})
     return records
 
 

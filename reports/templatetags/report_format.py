@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import format_count, format_decimal, format_printed, format_rate
+from kernel.numbers import Formatter, format_count, format_decimal, format_printed, format_rate
 from plans.models.standards import standard_label as plan_standard_label
 from reports.tables import format_cell
 
@@ -80,7 +80,8 @@ def section_label(number):
 @register.filter
 def figure_cells(row, table):
     """A household-table row as (text, bold) pairs, formatted per column."""
-    return [(format_cell(c, row.cells[c.index]), c.bold or row.is_total) for c in table.columns]
+    numbers = Formatter()  # the language looked up once for the row
+    return [(format_cell(c, row.cells[c.index], numbers), c.bold or row.is_total) for c in table.columns]
 
 
 @register.filter
