@@ -1,12 +1,13 @@
 """Template filters that show figures the way the interface language writes them."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
-from kernel.numbers import Formatter, format_count, format_decimal, format_printed, format_rate
+from kernel.numbers import format_count, format_decimal, format_printed, format_rate
 from plans.models.standards import standard_label as plan_standard_label
-from reports.tables import format_cell
+from reports import markup
 
 register = template.Library()
 
@@ -77,20 +78,15 @@ def section_label(number):
     return f"{number}) " if number[0].islower() else f"{number}. "
 
 
-@register.filter
-def figure_cells(row, table):
-    """A household-table row as (text, bold) pairs, formatted per column."""
-    numbers = Formatter()  # the language looked up once for the row
-    return [(format_cell(c, row.cells[c.index], numbers), c.bold or row.is_total) for c in table.columns]
+# The plan page's longest loops, built in Python (reports/markup.py).
+register.simple_tag(markup.household_appendix_html, name="household_appendix")
+register.simple_tag(markup.indicator_appendix_html, name="indicator_appendix")
+register.simple_tag(markup.responsibilities_html, name="responsibilities")
 
 
-@register.filter
-def value_for(plan_indicator, column):
-    """The indicator's value for an appendix column spec ({"year", "kind"}), formatted as printed."""
-    for value in plan_indicator.values.all():
-        if value.year == column.get("year") and value.kind == column.get("kind"):
-            return printed(value)
-    return ""
+@register.simple_tag
+def led_project(duty, project):
+    return mark_safe(markup.led_project_html(duty, project))
 
 
 @register.filter
