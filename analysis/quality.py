@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby, pairwise
 
+from django.db.models import FloatField
+from django.db.models.functions import Abs, Cast
 from django.utils.translation import gettext as _
 
 from indicators.models import Direction, PlanIndicator, Qualifier, ValueKind
 from kernel.numbers import (
     RATE_PLACES,
+    RATE_TOLERANCE,
     Formatter,
     as_printed,
     compute_rate,
@@ -286,9 +289,20 @@ def column_label(column: Column) -> str:
 
 def _unshown_figure_findings(plan: Plan, shown: set[tuple[int, int, str]]) -> list[Finding]:
     # Plain values, not HouseholdFigure objects: a province's plan carries its communes' figures too (a thousand
-    # rows, a hundred thousand for the country) and nearly all of them agree with their counts.
+    # rows, a hundred thousand for the country) and nearly all of them agree with their counts. The database passes
+    # on only those whose rate lies more than half the tolerance from its counts' (in floating point, where the
+    # rule's rounding does not matter): a rate the rule finds wrong is at least a whole tolerance away, since each
+    # of the two roundings to hundredths moves a rate by half a hundredth at most. The rule decides on those few.
+    gap = Abs(
+        Cast("published_rate", FloatField())
+        - Cast("poor_households", FloatField()) * 100 / Cast("households", FloatField())
+    )
     figures = (
-        HouseholdFigure.objects.filter(plan=plan, households__isnull=False, published_rate__isnull=False)
+        HouseholdFigure.objects.filter(
+            plan=plan, households__gt=0, poor_households__isnull=False, published_rate__isnull=False
+        )
+        .alias(gap=gap)
+        .filter(gap__gt=float(RATE_TOLERANCE) / 2)
         .order_by("locality__level", "locality__name", "locality_id", "year", "kind")
         .values_list(
             "locality_id",
