@@ -310,6 +310,26 @@ def test_the_remaining_count_uses_the_previous_year_from_the_plans_figures_when_
     assert findings[1].appendix_code == "" and "2023" in findings[1].column
 
 
+def test_a_rate_no_appendix_shows_is_found_two_hundredths_off_its_counts_and_not_one():
+    # The database passes on only the rates that can disagree (analysis.quality._unshown_figure_findings): the
+    # tolerance's edge must still be the rule's, whatever the database computes in floating point.
+    plan = build_plan("ke-hoach-bien-dung-sai", CONSISTENT)
+    appendix = plan.appendices.get()
+    appendix.columns = COLUMNS[3:]  # 2024 only: the 2023 figures are checked on their own
+    appendix.save()
+    # Computed from the counts: 1,20; 2,50; 5,00; and the province's 2,49 (870 of 35.000 is 2,4857).
+    published = {"Huyện A": "1.21", "Huyện B": "2.49", "Huyện C": "5.02", plan.province.name: "2.47"}
+    for name, rate in published.items():
+        HouseholdFigure.objects.filter(plan=plan, locality__name=name, year=2023).update(
+            published_rate=Decimal(rate), published_rate_places=2
+        )
+    found = [(f.row, f.published, f.computed, f.difference) for f in check_plan(plan) if f.rule == RATE_FROM_COUNTS]
+    assert found == [  # the province first, then its districts
+        (plan.province.name, Decimal("2.47"), Decimal("2.49"), Decimal("-0.02")),
+        ("Huyện C", Decimal("5.02"), Decimal("5.00"), Decimal("0.02")),
+    ]
+
+
 def test_targets_moving_against_the_direction_are_found_and_reduce_by_at_least_is_skipped():
     plan = build_plan("ke-hoach-chi-tieu", CONSISTENT, first_year=2023, last_year=2025)
     add_indicator(
