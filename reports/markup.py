@@ -7,39 +7,17 @@ these loops were a third of its time. The markup is what the templates wrote, wi
 (`&`, `<`, `>`, `"`, `'`), done by the standard library's `html.escape` for the plain strings the database gives.
 """
 
-import html
 from collections.abc import Callable, Iterable
 
-from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kernel.markup import text, url_maker
 from kernel.numbers import Formatter, format_printed
 from plan_tables.household import HouseholdTable
 from plan_tables.selectors import IndicatorRow
 from plans.models import Agency, AgencyResponsibility, Appendix, Duty, ProgramProject
 from reports.tables import format_cell
-
-_SLOT = "--slot--"  # matches the slug converter, and no URL of the site contains it
-
-
-def text(value) -> str:
-    """A value as a template writes it, escaped: a plain str by the standard library (the same text as Django's
-    `escape`, without its lazy-string wrapper per call), anything else as Django does."""
-    if type(value) is str:
-        return html.escape(value)
-    return conditional_escape("" if value is None else value)
-
-
-def url_maker(name: str, slugs: int = 1) -> Callable[..., str]:
-    """The URL of the view `name` for any slugs, reversed once: one `reverse()` per page, not one per link."""
-    pieces = reverse(name, args=[_SLOT] * slugs).split(_SLOT)
-
-    def url(*values: str) -> str:
-        return "".join(piece + value for piece, value in zip(pieces, values, strict=False)) + pieces[-1]
-
-    return url
 
 
 def _agency_url() -> Callable[[Agency], str]:

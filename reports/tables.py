@@ -1,7 +1,5 @@
 """django-tables2 tables of the report pages."""
 
-import html
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
@@ -10,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
+from kernel.markup import text, url_maker
 from kernel.numbers import Formatter
 from plan_tables.household import Column, HouseholdTable, selection_total
 from plan_tables.selectors import IndicatorTable
@@ -94,8 +93,7 @@ class DistrictTable(tables.Table):
         """
         default = conditional_escape(self.default)
         formatter = Formatter()
-        link = reverse("reports:locality", args=["SLUG"])
-        prefix, suffix = link.split("SLUG")
+        locality_url = url_maker("reports:locality")
         figure_cells = [
             (
                 column.key,
@@ -105,25 +103,19 @@ class DistrictTable(tables.Table):
             for column in self.visible_columns
         ]
 
-        def escape(text) -> str:
-            # A plain str (what the database gives) through the standard library's escape: Django's conditional_escape
-            # gives the same text but wraps each of the table's 2.100 calls in its lazy-string checks.
-            return html.escape(text) if type(text) is str else conditional_escape(text)
-
         parts = []
         for index, record in enumerate(self.data):
             number, label = record["number"], record["label"]
             cells = [
                 '<tr class="even">' if index % 2 == 0 else '<tr class="odd">',
                 '<td class="num">',
-                default if number in (None, "") else escape(number),
+                default if number in (None, "") else text(number),
                 "</td><td >",
             ]
             if label in (None, ""):
                 cells.append(default)
             else:
-                cells += ['<a href="', prefix, escape(record["slug"]), suffix, '">']
-                cells += [escape(label), "</a>"]
+                cells += ['<a href="', text(locality_url(record["slug"])), '">', text(label), "</a>"]
             cells.append("</td>")
             for key, format_figure, opening in figure_cells:
                 value = record[key]  # an int, a Decimal or None, as stored
