@@ -33,8 +33,7 @@ def test_each_agencys_duties_link_its_page_and_name_the_projects_it_leads(client
         duties = list(responsibility.duties.all())
         if len(duties) > 1 or duties[0].marker:
             assert [p.text.split(" chủ trì ")[0] for p in block.find_all("p", class_="duty")] == [
-                (f"{d.marker}) " if d.marker and d.marker != "-" else "- " if d.marker else "") + d.text
-                for d in duties
+                (f"{d.marker}) " if d.marker and d.marker != "-" else "- " if d.marker else "") + d.text for d in duties
             ]
     badges = page.find_all("span", class_="led-project")
     assert len(badges) == 7 and all(badge.text.startswith("chủ trì DA") for badge in badges)
