@@ -222,8 +222,9 @@ def _trajectory_charts(table: HouseholdTable):
     return [lines, province]
 
 
-def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
-    appendices = plan_tables.household_appendices(plan)
+def _household_table_for(appendices: list, code: str | None) -> HouseholdTable:
+    """The household table asked for (`?appendix=`), or the plan's first: `appendices` are the plan's, read once
+    by the caller, which lists the others too."""
     if code:
         appendices = [a for a in appendices if a.code == code]
     if not appendices:
@@ -231,15 +232,28 @@ def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
     return household_table(appendices[0], with_figures=False)
 
 
-def _district_table(request, slug):
+@dataclass
+class _DistrictPage:
+    """What the district table page and its downloads share: the plan, its household appendices, the one shown,
+    the filter and the table as filtered and sorted."""
+
+    plan: Plan
+    appendices: list
+    household: HouseholdTable
+    form: DistrictFilterForm
+    table: DistrictTable
+
+
+def _district_table(request, slug) -> _DistrictPage:
     plan = viewable_plan_of(request, slug)
-    household = _household_table_for(plan, request.GET.get("appendix"))
+    appendices = plan_tables.household_appendices(plan)
+    household = _household_table_for(appendices, request.GET.get("appendix"))
     form = DistrictFilterForm(request.GET, household)
     columns, rows = form.filtered()
     district_filtered = form.is_valid() and bool(form.cleaned_data["district"])
     table = DistrictTable(household, columns, rows, show_totals=not district_filtered)
     RequestConfig(request, paginate=False).configure(table)
-    return plan, household, form, table
+    return _DistrictPage(plan, appendices, household, form, table)
 
 
 def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTable:
@@ -261,14 +275,15 @@ def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTa
 
 @revision_cached(plan_page_key)
 def district_table(request, slug):
-    plan, household, form, table = _district_table(request, slug)
+    page = _district_table(request, slug)
+    plan, household, table = page.plan, page.household, page.table
     shown = _shown_table(household, table)
     context = {
         "plan": plan,
         "household": household,
-        "form": form,
+        "form": page.form,
         "table": table,
-        "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
+        "other_appendices": [a for a in page.appendices if a.pk != household.appendix.pk],
         "rate_chart": _rate_bar_chart(shown),
         "trajectory_charts": _trajectory_charts(shown),
         "can_edit": Checker(request.user, plan).may_edit_districts,
@@ -291,7 +306,7 @@ def district_table_today(request, slug):
     """An old plan's table carried onto the units in force today (analysis.lineage): what the figures of Huyện
     Phù Cừ or Tỉnh Thừa Thiên Huế amount to on the units officials now plan for."""
     plan = viewable_plan_of(request, slug)
-    household = _household_table_for(plan, request.GET.get("appendix"))
+    household = _household_table_for(plan_tables.household_appendices(plan), request.GET.get("appendix"))
     today = table_on_units_of(household)
     context = {
         "plan": plan,
@@ -357,7 +372,8 @@ def _today_rows_html(today, width: int) -> str:
 
 @revision_cached(plan_page_key)
 def district_table_csv(request, slug):
-    plan, household, _form, table = _district_table(request, slug)
+    page = _district_table(request, slug)
+    plan, household, table = page.plan, page.household, page.table
     response = HttpResponse(downloads.table_csv(table.download_rows()), content_type=downloads.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.csv"'
     return response
@@ -366,7 +382,8 @@ def district_table_csv(request, slug):
 @revision_cached(plan_page_key)
 def district_table_xlsx(request, slug):
     """Exactly what the (filtered, sorted) page shows, as a workbook: not the appendix layout, the page's."""
-    plan, household, _form, table = _district_table(request, slug)
+    page = _district_table(request, slug)
+    plan, household, table = page.plan, page.household, page.table
     rates = {position + 2 for position, column in enumerate(table.visible_columns) if column.is_rate}
     content = downloads.table_xlsx(table.download_rows(), title=household.appendix.heading, rate_columns=rates)
     response = HttpResponse(content, content_type=downloads.XLSX_CONTENT_TYPE)
