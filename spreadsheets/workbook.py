@@ -28,6 +28,7 @@ class SheetCell(NamedTuple):
 
 
 EMPTY = SheetCell(None)
+_sheet_cell = tuple.__new__  # SheetCell's own __new__ without its defaults' handling, for 170.000 cells
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class _Converter:
                     return SheetCell(from_excel(value, self.epoch, timedelta=is_duration), "d", number_format)
                 except (OverflowError, ValueError):
                     return SheetCell("#VALUE!", "e", number_format)
+            return _sheet_cell(SheetCell, (value, data_type, number_format))
         elif data_type == "s":
             value = self.strings[int(value)]
         elif data_type == "b":

@@ -52,9 +52,27 @@ def test_the_preview_of_an_import_runs_as_many_queries_for_30_changed_rows_as_fo
 
 
 def test_the_commit_of_an_import_runs_as_many_statements_for_40_changed_rows_as_for_3():
-    """Within a batch (SQLite's 999 parameters hold about 58 history rows, 160 updated figures): more rows, more
+    """Within a batch (500 figures, or as many as a statement's parameters allow): more rows, more
     statements only when they fill another batch (below)."""
     assert commit_statements(40) == commit_statements(3)
+
+
+def test_the_history_of_80_figures_is_one_insert_whatever_the_database():
+    """SQLite's library takes far more than the 999 parameters Django 5.2 assumes for it (about 58 history rows):
+    the batches are as large as the library allows, one statement for the 80 records here."""
+    plan = make_household_plan(districts=80, slug="thu-lon", province=ProvinceFactory())
+    figures = list(HouseholdFigure.objects.filter(plan=plan, year=2022).exclude(locality=plan.province))
+    edits = [
+        FigureEdit(str(f.pk), f.locality, 2022, f.kind, {"poor_households": 100 + i}, version=f.version)
+        for i, f in enumerate(figures)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        result = save_figures(user=None, plan=plan, edits=edits, reason="Rà soát", origin="thử")
+    assert result.ok and result.changed == 80
+    history = HouseholdFigure.history.model._meta.db_table
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{history}"')]
+    assert len(inserts) == 1
+    assert HouseholdFigure.history.filter(history_type="~", history_change_reason="Rà soát (thử)").count() == 80
 
 
 def test_the_commit_runs_one_update_per_batch_of_figures(monkeypatch):
