@@ -6,6 +6,7 @@ its commit take 13 s on SQLite."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -147,3 +148,21 @@ def test_the_history_records_of_a_batched_write_are_those_django_simple_history_
     assert len(ours) == 3
     assert records(ours) == records(History.objects.filter(history_id__in=[r.history_id for r in reference]))
     assert {record.history_user_id for record in ours} == {user.pk}
+
+
+def test_a_batched_write_converts_each_value_as_the_fields_own_conversion_does():
+    """The batched writes take an int or a str as it is where Django's conversion would return it unchanged, and
+    convert a foreign key's id once: the parameters are those of get_db_prep_save for every field of a figure and of
+    its history record, value by value."""
+    samples = [None, 0, 7540, "target", "", "CN2021", Decimal("1.2"), Decimal("2.27"), 12.5, True]
+    for model in (HouseholdFigure, HouseholdFigure.history.model):
+        for field in model._meta.concrete_fields:
+            prepare = services._preparer(field, connection)
+            for value in samples:
+                try:
+                    expected = field.get_db_prep_save(value, connection)
+                except (TypeError, ValueError, ValidationError):
+                    continue  # a value the field refuses: not one a write passes
+                for _twice in range(2):  # a foreign key's converted ids are kept: the second time as the first
+                    got = prepare(value)
+                    assert (type(got), got) == (type(expected), expected), (model, field.name, value)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -300,10 +301,11 @@ def _insert_history(model, objects: list, history_type: str) -> None:
         return prepared[name, value]
 
     tracked_fields = [f for f in fields if f.attname in tracked]
+    columns = [(f.attname, _preparer(f, connection)) for f in tracked_fields]
     rows = []
     for obj in objects:
         user = getattr(obj, "_history_user", None)
-        row = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in tracked_fields]
+        row = [prepare(getattr(obj, name)) for name, prepare in columns]
         row += [
             once("history_date", now),
             once("history_change_reason", getattr(obj, "_change_reason", "") or ""),
@@ -329,6 +331,49 @@ def _execute_in_batches(connection, statement, rows: list[list]) -> None:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(statement(", ".join([row] * len(batch))), [value for values in batch for value in values])
+
+
+def _preparer(field, connection):
+    """A function giving what `field.get_db_prep_save(value, connection)` gives, cheaper for the plain columns of a
+    batched write (20.000 history records of 17 values, 10.000 updated figures): an int in an integer column and a
+    str in a text column are what Django's conversions return unchanged — checked here against the methods of the
+    field and of the database's operations in force, else every value takes the field's own conversion — and a
+    foreign key's ids are converted once each."""
+    convert = field.get_db_prep_save
+    cls = type(field)
+    plain_save = cls.get_db_prep_save is models.Field.get_db_prep_save
+    as_is = None
+    if (
+        plain_save
+        and isinstance(field, models.IntegerField)
+        and cls.get_prep_value is models.IntegerField.get_prep_value
+        and cls.get_db_prep_value is models.IntegerField.get_db_prep_value
+        and type(connection.ops).adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
+    ):
+        as_is = int
+    elif (
+        plain_save
+        and isinstance(field, models.CharField | models.TextField)
+        and cls.get_prep_value in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+        and cls.to_python in (models.CharField.to_python, models.TextField.to_python)
+        and cls.get_db_prep_value is models.Field.get_db_prep_value
+    ):
+        as_is = str
+    if as_is is not None:
+        return lambda value: value if value is None or type(value) is as_is else convert(value, connection)
+    if isinstance(field, models.ForeignKey):
+        converted = {}
+
+        def once(value):
+            if type(value) not in (int, str):
+                return convert(value, connection)
+            key = (type(value), value)
+            if key not in converted:
+                converted[key] = convert(value, connection)
+            return converted[key]
+
+        return once
+    return lambda value: convert(value, connection)
 
 
 def _parameter_limit(connection) -> int | None:
@@ -365,7 +410,8 @@ def _update_rows(model, objects: list, fields: list[str]) -> None:
         return
     columns = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
     # Every value passes through its field's own conversion, as save() would write it, and only as a parameter.
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] for obj in objects]
+    preparers = [(f.attname, _preparer(f, connection)) for f in columns]
+    rows = [[prepare(getattr(obj, name)) for name, prepare in preparers] for obj in objects]
     _execute_in_batches(connection, lambda values: _update_from_values(connection, model, columns, values), rows)
 
 
