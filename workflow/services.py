@@ -7,6 +7,7 @@ transaction. An indicator value's wording as written follows its new value here,
 """
 
 import datetime
+import functools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -596,10 +597,19 @@ def validate_figure(figure: HouseholdFigure, written) -> None:
     one by one (as a form validates its own fields): the others were validated when they were written, and clean()
     still checks every rule across them — a fifth of the cost for the 10.000 figures of a commune table.
     """
-    exclude = {"plan", "locality", "standard"}
-    if figure.pk is not None:
-        exclude |= {f.name for f in figure._meta.concrete_fields if f.name not in written and f.attname not in written}
+    exclude = _UNVALIDATED if figure.pk is None else _unwritten(frozenset(written))
     figure.full_clean(exclude=exclude, validate_unique=figure.pk is None, validate_constraints=False)
+
+
+_UNVALIDATED = frozenset({"plan", "locality", "standard"})
+
+
+@functools.lru_cache(maxsize=64)
+def _unwritten(written: frozenset) -> frozenset:
+    """The fields validate_figure leaves out of a stored figure's full_clean(): the few kinds of writes an import or a
+    grid makes, worked out once each rather than once per figure."""
+    fields = HouseholdFigure._meta.concrete_fields
+    return _UNVALIDATED | {f.name for f in fields if f.name not in written and f.attname not in written}
 
 
 def _save_or_conflict(checker: Checker, to_save: list, reason: str, origin: str, result: EditResult, meanwhile):
