@@ -20,13 +20,14 @@ quality check's own, run on the table as it is and as it would be, the quality p
 warned about first: only the figures as published, and figures saved with a warning someone confirmed.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from indicators.models import PlanIndicator
-from kernel.numbers import format_count, format_decimal
+from kernel.numbers import Formatter
 from plan_tables.household import HouseholdTable, Row, table_with_edits
 from plan_tables.selectors import values_with_edits
 from plans.models import FigureKind
@@ -63,13 +64,23 @@ def household_consequences(table: HouseholdTable, edits: Edits) -> list[SaveWarn
     if not edits:
         return []
     after = table_with_edits(table, edits)
-    touched = {locality_id for locality_id, _year, _kind in edits}
+    # The cells an edit of a figure can change: its year's (its rate against its counts, its poor households left)
+    # and the next year's (whose poor households left follow from it), and the total row. The findings of the other
+    # cells are the same before and after: they are not looked for (a national import edits 10.000 rows).
+    touched: dict[int, set[int]] = defaultdict(set)
+    for locality_id, year, _kind in edits:
+        touched[locality_id] |= {year, year + 1}
     rows_before = {row.locality_id: row for row in table.published_order}
     rows_after = {row.locality_id: row for row in after.published_order}
+    numbers, rate_columns = Formatter(), {}  # the language looked up once, each rate column named once
     warnings = []
     for locality_id, year, kind in edits:
         if locality_id in rows_after:
-            warnings += _rate_warnings(table, rows_before[locality_id], rows_after[locality_id], year, kind)
+            if (year, kind) not in rate_columns:
+                rate_columns[year, kind] = _rate_column(table, year, kind)
+            warnings += _rate_warnings(
+                rows_before[locality_id], rows_after[locality_id], year, kind, rate_columns[year, kind], numbers
+            )
     appendix = table.appendix
     warnings += _new_findings(
         household_table_findings(appendix, table, touched), household_table_findings(appendix, after, touched)
@@ -98,7 +109,7 @@ def _rate_column(table: HouseholdTable, year: int, kind: str) -> str:
     return column_label(column) if column else _("Poverty rate %(year)s") % {"year": year}
 
 
-def _rate_warnings(table: HouseholdTable, before: Row, after: Row, year: int, kind: str) -> list[SaveWarning]:
+def _rate_warnings(before: Row, after: Row, year: int, kind: str, column: str, numbers: Formatter) -> list[SaveWarning]:
     old, new = before.figures.get((year, kind)), after.figures.get((year, kind))
     if new is None or new.published_rate is None:
         return []
@@ -110,7 +121,7 @@ def _rate_warnings(table: HouseholdTable, before: Row, after: Row, year: int, ki
         "locality_id": after.locality_id,
         "year": year,
         "row": after.label,
-        "column": _rate_column(table, year, kind),
+        "column": column,
     }
     counts_changed = old is not None and (
         old.households != new.households or old.poor_households != new.poor_households
@@ -120,10 +131,10 @@ def _rate_warnings(table: HouseholdTable, before: Row, after: Row, year: int, ki
             "the rate moves from %(before)s%% to %(after)s%%, recomputed from the counts (%(poor)s poor households "
             "of %(households)s)."
         ) % {
-            "before": format_decimal(old_rate, 2),
-            "after": format_decimal(new.published_rate, 2),
-            "poor": format_count(new.poor_households),
-            "households": format_count(new.households),
+            "before": numbers.decimal(old_rate, 2),
+            "after": numbers.decimal(new.published_rate, 2),
+            "poor": numbers.count(new.poor_households),
+            "households": numbers.count(new.households),
         }
         warnings.append(SaveWarning(RATE_MOVES, message=message, **where))
     previous = _previous_rate(after, year)
@@ -132,9 +143,9 @@ def _rate_warnings(table: HouseholdTable, before: Row, after: Row, year: int, ki
             "the rate falls from %(before)s%% in %(year_before)s to %(after)s%% in %(year)s, by more than half in a "
             "year. Check the figures before saving."
         ) % {
-            "before": format_decimal(previous, 2),
+            "before": numbers.decimal(previous, 2),
             "year_before": year - 1,
-            "after": format_decimal(new.published_rate, 2),
+            "after": numbers.decimal(new.published_rate, 2),
             "year": year,
         }
         warnings.append(SaveWarning(RATE_HALVES, message=message, **where))

@@ -126,10 +126,10 @@ def group_findings(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def household_table_findings(
-    appendix: Appendix, table: HouseholdTable, localities: set[int] | None = None
+    appendix: Appendix, table: HouseholdTable, cells: dict[int, set[int]] | None = None
 ) -> list[Finding]:
-    """The findings of one household table; with `localities`, of those rows and the total row only (what an edit
-    of those rows can change: analysis.consequences)."""
+    """The findings of one household table; with `cells` (locality → years), of those rows' columns of those years
+    and of the total row only (what an edit of those figures can change: analysis.consequences)."""
     # Only the cells a rule applies to are visited (a national table has 20.000): the rates; the poor households
     # left, on the poor-household column of a year, or on its reduction column where the table does not print
     # the remaining count; and every column of the total row.
@@ -142,10 +142,20 @@ def household_table_findings(
     checked = [c for c in table.columns if c.is_rate or c.index in remaining]
     numbers = Formatter()  # the language looked up once: an import's preview checks 10.000 rows twice
     findings = []
+    of_years: dict[frozenset, list[Column]] = {}  # the checked columns of some years, for the rows of `cells`
     for row in table.published_order:  # the total where the document prints it (first in Huế's, last in Hưng Yên's)
-        if localities is not None and not row.is_total and row.locality_id not in localities:
+        if row.is_total:
+            columns = table.columns
+        elif cells is None:
+            columns = checked
+        elif row.locality_id in cells:
+            years = frozenset(cells[row.locality_id])
+            if years not in of_years:
+                of_years[years] = [column for column in checked if column.year in years]
+            columns = of_years[years]
+        else:
             continue
-        for column in table.columns if row.is_total else checked:
+        for column in columns:
             cell = _Cell(appendix, table, row, column, numbers)
             if column.is_rate:
                 findings += cell.rate_from_counts()

@@ -303,11 +303,12 @@ def table_with_edits(table: HouseholdTable, edits: dict[tuple[int, int, str], di
 
 
 def _edited_figure(figure, values: dict) -> FigureValues:
-    before = (
-        FigureValues._make(getattr(figure, name) for name in FigureValues._fields)
-        if figure
-        else FigureValues(*[None] * 5)
-    )
+    if type(figure) is FigureValues:
+        before = figure  # read as values already (an import's preview: 10.000 of them)
+    elif figure:
+        before = FigureValues._make(getattr(figure, name) for name in FigureValues._fields)
+    else:
+        before = FigureValues(*[None] * 5)
     given = {name: value for name, value in values.items() if name in FigureValues._fields}
     after = before._replace(**given)
     rate_given = "published_rate" in given and given["published_rate"] != before.published_rate

@@ -42,7 +42,12 @@ def differs(new, old) -> bool:
     """Whether two figures differ as numbers: 1,2 and 1,20 are the same rate."""
     if new is None or old is None:
         return (new is None) != (old is None)
+    if type(new) in _EXACT and type(old) in _EXACT:
+        return new != old  # ints and Decimals compare by value: what Decimal() of each gives, without converting
     return Decimal(new) != Decimal(old)
+
+
+_EXACT = (int, Decimal)
 
 
 @dataclass(frozen=True)

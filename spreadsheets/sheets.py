@@ -6,9 +6,12 @@ changes to an `ImportResult`.
 
 import copy
 import datetime
+import functools
+import operator
 import re
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from analysis.consequences import SaveWarning, household_consequences, indicator_consequences
 from indicators.models import IndicatorValue, PlanIndicator, Qualifier, Unit, ValueKind
 from kernel.numbers import (
+    MAX_DIGITS,
     MAX_RATE_PLACES,
     RATE_PLACES,
     VIETNAMESE,
@@ -45,6 +49,7 @@ from .workbook import EMPTY, Sheet
 
 HEADER_SEARCH_ROWS = 30  # an official may add or remove a title line above the table
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+_LARGEST_COUNT = 10**MAX_DIGITS  # parse_number refuses a number of more digits
 
 
 def same_text(found, expected) -> bool:
@@ -363,11 +368,18 @@ def _as_formatted(cell, value: Decimal) -> Decimal:
     the places the person sees are the places recorded. Text (“1,2”) already carries its own."""
     if not isinstance(cell.value, int | float) or isinstance(cell.value, bool):
         return value
-    match = _FORMAT_DECIMALS.match(str(getattr(cell, "number_format", "") or ""))
-    places = min(len(match[1]), MAX_RATE_PLACES) if match else 0
+    places = _format_places(str(getattr(cell, "number_format", "") or ""))
     if places > decimal_places(value):
         return value.quantize(Decimal(1).scaleb(-places))
     return value
+
+
+@functools.lru_cache(maxsize=256)
+def _format_places(number_format: str) -> int:
+    """The decimals a cell's number format shows, at most MAX_RATE_PLACES ("0.00" → 2): a sheet has a few formats
+    for its 150.000 figures."""
+    match = _FORMAT_DECIMALS.match(number_format)
+    return min(len(match[1]), MAX_RATE_PLACES) if match else 0
 
 
 def _blank(cell) -> bool:
@@ -375,6 +387,20 @@ def _blank(cell) -> bool:
         return True
     value = cell.value
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Group(NamedTuple):
+    """The columns of one figure in a row of a household sheet."""
+
+    key: tuple[int, str]  # (year, kind)
+    indexes: list[int]  # its columns among the layout's data columns
+    attribute: dict[int, str]  # column index → the figure's attribute
+    positions: dict[str, int]  # the figure's attribute → its sheet position (0-based, as error() takes it)
+
+
+_FIGURE_NAMES = tuple(FIGURE_ATTRIBUTES.values())
+_read_figure = operator.attrgetter(*_FIGURE_NAMES)
+_NO_FIGURE = (None,) * len(_FIGURE_NAMES)
 
 
 class HouseholdSheet(_Sheet):
@@ -452,6 +478,8 @@ class HouseholdSheet(_Sheet):
 
     def _figure(self, cell, row: int, position: int, column: SheetColumn):
         is_count = column.field in COUNT_FIELDS
+        if is_count and type(cell.value) is int and 0 <= cell.value < _LARGEST_COUNT:
+            return True, cell.value  # a count typed as a number: what parse_number and the checks below give it
         valid, value = self.number(cell, row, position, integer=is_count)
         if not valid or value is None:
             return valid, value
@@ -488,26 +516,37 @@ class HouseholdSheet(_Sheet):
             return
         if not self.first_seen(table_row.locality_id, label, row):
             return
-        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
         values, invalid = {}, set()
         for index, column in enumerate(self.layout.data_columns):
             position = index + 2
             valid, value = self._figure(cells[position], row, position, column)
             values[index] = value
-            groups[(column.year, column.kind)].append(index)
             if not valid:
                 invalid.add((column.year, column.kind))
-        for key, indexes in groups.items():
-            if key not in invalid:
-                self._read_group(row, table_row, key, indexes, values)
+        for group in self.groups:
+            if group.key not in invalid:
+                self._read_group(row, table_row, group, values)
 
-    def _read_group(self, row: int, table_row, key, indexes: list[int], values: dict) -> None:
+    @functools.cached_property
+    def groups(self) -> list["_Group"]:
+        """The figures of a row — its columns by (year, kind), in the order of the columns — the same for every row."""
         columns = self.layout.data_columns
+        indexes: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for index, column in enumerate(columns):
+            indexes[(column.year, column.kind)].append(index)
+        groups = []
+        for key, group in indexes.items():
+            attribute = {index: FIGURE_ATTRIBUTES[columns[index].field] for index in group}
+            groups.append(_Group(key, group, attribute, {attribute[index]: index + 2 for index in group}))
+        return groups
+
+    def _read_group(self, row: int, table_row, group: "_Group", values: dict) -> None:
+        columns = self.layout.data_columns
+        key, indexes, attribute, positions = group
         stored = table_row.figures.get(key)
-        attribute = {index: FIGURE_ATTRIBUTES[columns[index].field] for index in indexes}
-        positions = {attribute[index]: index + 2 for index in indexes}
-        figures = {name: getattr(stored, name) if stored else None for name in FIGURE_ATTRIBUTES.values()}
-        changed = [index for index in indexes if differs(values[index], table_row.cells[index])]
+        figures = dict(zip(_FIGURE_NAMES, _read_figure(stored) if stored else _NO_FIGURE, strict=True))
+        cells = table_row.cells
+        changed = [index for index in indexes if differs(values[index], cells[index])]
         for index in indexes:
             figures[attribute[index]] = values[index]
         poor, households, rate = figures["poor_households"], figures["households"], figures["published_rate"]

@@ -28,6 +28,7 @@ class SheetCell(NamedTuple):
 
 
 EMPTY = SheetCell(None)
+_sheet_cell = tuple.__new__  # SheetCell's own __new__ without its defaults' handling, for 170.000 cells
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ def uploaded_workbook(book, measured: dict[str, MeasuredSheet]) -> UploadedWorkb
     return UploadedWorkbook(identifier=book.properties.identifier or "", worksheets=worksheets)
 
 
+def _number(text: str) -> int | float:
+    """A number cell's value, as openpyxl reads it: a float when written with a point or an exponent."""
+    return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+
+
 class _Converter:
     """A cell's XML text to its value, as openpyxl.worksheet._reader.WorkSheetParser.parse_cell (data_only=False)."""
 
@@ -100,8 +106,16 @@ class _Converter:
         return self.formats[style]
 
     def fill(self, sheet: Sheet, content: MeasuredSheet) -> None:
+        cells, formats = sheet.cells, self.formats
         for raw in content.cells:
-            sheet.cells[(raw.row, raw.column)] = self.cell(raw)
+            row, column, data_type, style, text, formula, _attributes = raw
+            if data_type == "n" and formula is None and text:
+                # A number, nearly every cell of an appendix: as cell() reads it, without a call per cell.
+                number_format, is_date, _is_duration = formats.get(style) or self.format_of(style)
+                if not is_date:
+                    cells[(row, column)] = _sheet_cell(SheetCell, (_number(text), "n", number_format))
+                    continue
+            cells[(row, column)] = self.cell(raw)
         for reference in content.merged:
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(reference)
@@ -126,12 +140,13 @@ class _Converter:
         if value is None:
             return SheetCell(None, data_type, number_format)
         if data_type == "n":
-            value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+            value = _number(value)
             if is_date:
                 try:
                     return SheetCell(from_excel(value, self.epoch, timedelta=is_duration), "d", number_format)
                 except (OverflowError, ValueError):
                     return SheetCell("#VALUE!", "e", number_format)
+            return _sheet_cell(SheetCell, (value, data_type, number_format))
         elif data_type == "s":
             value = self.strings[int(value)]
         elif data_type == "b":

@@ -169,3 +169,25 @@ def test_the_quality_page_names_who_confirmed_a_warning(client, plan, reviewer):
     client.post(grid_2024(plan), {**values, name: fingerprint})
     page = client.get(reverse("reports:quality", args=[plan.slug])).content.decode()
     assert "Lưu với cảnh báo đã được xác nhận" in page and reviewer.username in page
+
+
+def test_an_edit_of_a_year_warns_about_the_next_years_poor_households_left_as_the_full_check_finds_them():
+    """The warnings look only at the cells an edit can change (its year, the next year's poor households left, the
+    total row), so that a 10.000-row import is checked quickly: what they find is what the whole table's check finds
+    after the save, here a 2023 result whose change leaves the 2024 target's remaining poor households off."""
+    from analysis.consequences import household_consequences
+    from analysis.quality import household_table_findings
+    from plan_tables.household import household_table, table_with_edits
+
+    plan = build_plan("ke-hoach-nam-sau", CONSISTENT)
+    appendix = plan.appendices.get(code="01")
+    table = household_table(appendix, with_figures=False)
+    huyen_c = stored(plan, "Huyện C", year=2023)
+    edits = {(huyen_c.locality_id, 2023, "result"): {"poor_households": 260}}  # 260 − 50 ≠ 200 left in 2024
+    warnings = household_consequences(table, edits)
+    warned = {(w.kind, w.row, w.column) for w in warnings}
+    assert (REMAINING_POOR, "Huyện C", "Năm 2024 — Tổng số hộ nghèo") in warned, warned
+    before = {(f.rule, f.row, f.column, f.published, f.computed) for f in household_table_findings(appendix, table)}
+    after = household_table_findings(appendix, table_with_edits(table, edits))
+    new = {(f.rule, f.row, f.column) for f in after if (f.rule, f.row, f.column, f.published, f.computed) not in before}
+    assert new and new <= warned
