@@ -226,7 +226,7 @@ def fill_baseline(request, slug):
     """Fill a baseline year of the plan's table from the predecessors' results (editing.baseline)."""
     plan, checker = _plan_and_checker(request, slug)
     if not checker.can_edit_document():
-        raise PermissionDenied(_("Only the province's reviewers change the plan."))
+        raise PermissionDenied(_("Only the plan's reviewers change the plan."))
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -261,7 +261,7 @@ def fill_baseline(request, slug):
 def confirm_derived(request, slug):
     plan, checker = _plan_and_checker(request, slug)
     if not checker.can_edit_document():
-        raise PermissionDenied(_("Only the province's reviewers change the plan."))
+        raise PermissionDenied(_("Only the plan's reviewers change the plan."))
     result = plan_derived_confirm(user=request.user, plan=plan)
     if result.ok:
         messages.success(request, _("The derived figures are confirmed."))

@@ -157,7 +157,7 @@ def _changed_meanwhile() -> str:
 def override_refusal(plan: Plan, user, reason: str) -> str:
     """Why `user` may not override a workbook's conflicts with `reason` ("" when they may): reviewers, with a reason."""
     if user is None or not Checker(user, plan).is_reviewer:
-        return _("Only a reviewer of the province can override figures changed since the workbook was made.")
+        return _("Only a reviewer of the plan can override figures changed since the workbook was made.")
     if not reason.strip():
         return _("Say why the workbook's figures replace the ones changed since it was made: the reason is recorded.")
     return ""

@@ -186,3 +186,22 @@ def test_the_admin_inline_adds_a_figure_for_a_ward_row(admin_client, hue_plan):
     assert response.status_code == 302, response.context and response.context["errors"]
     saved = target_2026(hue_plan, phu_xuan)
     assert (saved.households, saved.poor_households, saved.published_rate) == (8200, 60, Decimal("0.73"))
+
+
+def test_the_refusals_of_a_ward_official_name_the_plans_reviewers_not_the_provinces(hue_plan):
+    """A city's plan has no province above it on today's map: who may change it is said of the plan, in both
+    languages (the import's override, the plan's text)."""
+    from django.utils import translation
+
+    from spreadsheets.changes import override_refusal
+    from workflow.permissions import Checker
+
+    official = make_role_user(Role.LOCALITY_OFFICIAL, locality=ward("19777"))
+    for language, plan_word, province_word in (("vi", "kế hoạch", "tỉnh"), ("en", "plan", "province")):
+        with translation.override(language):
+            refusals = [
+                override_refusal(hue_plan, official, "theo báo cáo"),
+                Checker(official, hue_plan).can_edit_document().reason,
+            ]
+        for refusal in refusals:
+            assert plan_word in str(refusal) and province_word not in str(refusal), refusal

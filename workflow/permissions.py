@@ -210,7 +210,7 @@ class Checker:
 
     def can_edit_document(self) -> Decision:
         """The plan's text, agencies' duties, policy tasks and reporting: reviewers of the province."""
-        return ALLOWED if self.is_reviewer else Decision(False, _("Only the province's reviewers change the plan."))
+        return ALLOWED if self.is_reviewer else Decision(False, _("Only the plan's reviewers change the plan."))
 
     @property
     def may_edit_anything(self) -> bool:
@@ -252,7 +252,7 @@ class Checker:
                 return ALLOWED
             return Decision(False, _("You may only submit your own part of the table."))
         if not self.is_reviewer:
-            return Decision(False, _("Only the province's reviewers approve, return or reopen tables."))
+            return Decision(False, _("Only the plan's reviewers approve, return or reopen tables."))
         if action in (Action.APPROVE, Action.RETURN) and state != ReviewState.SUBMITTED:
             return Decision(False, _("Only a submitted table can be approved or returned."))
         if action == Action.REOPEN and state != ReviewState.APPROVED:

@@ -774,7 +774,7 @@ class _Where:
 def _delete(checker: Checker, obj, decision: Decision, table: str, locality_id, reason: str, dry_run: bool) -> None:
     _require(decision, "delete")
     if not checker.is_reviewer:
-        raise EditForbidden(_("Only the province's reviewers delete figures and values."), key="delete")
+        raise EditForbidden(_("Only the plan's reviewers delete figures and values."), key="delete")
     if _needs_reason(checker, table, locality_id, reason):
         raise ValidationError(reason_required_message())
     if dry_run:
