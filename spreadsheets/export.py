@@ -31,6 +31,7 @@ from kernel.text import vietnamese_slug
 from plan_tables.selectors import PlanTables, plan_tables
 from plans.models import Appendix, Plan
 
+from . import saving
 from .layout import (
     FONT_NAME,
     Role,
@@ -100,9 +101,9 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
 
 
 def save_workbook(plan: Plan, output, code: str | None = None) -> None:
-    """Write the workbook to a path or a binary file object."""
+    """Write the workbook to a path or a binary file object (its cells written as text: spreadsheets.saving)."""
     workbook = plan_workbook(plan, code)
-    workbook.save(str(output) if isinstance(output, Path) else output)
+    saving.save_workbook(workbook, str(output) if isinstance(output, Path) else output)
 
 
 def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
