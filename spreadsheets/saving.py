@@ -87,9 +87,12 @@ class SheetBody:
 
     def as_cells(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
         """Make the body's cells in this range openpyxl cells of the sheet (before they are merged: openpyxl
-        merges cells it holds); on saving, the sheet's cells take the place of the body's."""
+        merges cells it holds), where the sheet holds none yet; on saving, the sheet's cells take the place of the
+        body's."""
         for row in range(min_row, max_row + 1):
             for entry in self.rows[row - self.first_row][min_col - 1 : max_col]:
+                if (row, entry[0] if type(entry) is tuple else entry.column) in self.ws._cells:
+                    continue
                 if isinstance(entry, Cell):
                     cell = entry
                 else:
