@@ -43,6 +43,7 @@ class FigureValues(NamedTuple):
     standard_id: str | None = None  # the code of the poverty standard it was measured under
     published_rate_places: int | None = None
     id: int | None = None  # the stored figure's, for a reader that validates a change of it (the import's preview)
+    version: int | None = None  # the stored figure's, recorded in an exported workbook (spreadsheets.versions)
 
     @property
     def published_rate_as_printed(self):

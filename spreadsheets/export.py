@@ -98,7 +98,7 @@ def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
         if findings.get(code):
             write_findings_sheet(workbook.create_sheet(findings_sheet_name(code)), layout, findings[code])
     # Last, hidden: what the file was made from, so that its import can tell a figure changed since (versions.py).
-    write_versions_sheet(workbook, plan, appendices)
+    write_versions_sheet(workbook, plan, appendices, tables)
     return workbook
 
 
