@@ -22,7 +22,7 @@ from localities.models import Locality
 from plan_tables import selectors as plan_tables
 from plan_tables.household import Column, HouseholdTable, household_table, selection_total
 from plan_tables.selectors import IndicatorTable
-from plans.models import Agency, AppendixKind, HouseholdFigure, Plan
+from plans.models import Agency, Appendix, AppendixKind, HouseholdFigure, Plan
 from plans.models.standards import standard_label
 from reports import charts, downloads, selectors
 from reports.forms import DistrictFilterForm, IndicatorFilterForm
@@ -222,24 +222,24 @@ def _trajectory_charts(table: HouseholdTable):
     return [lines, province]
 
 
-def _household_table_for(plan: Plan, code: str | None) -> HouseholdTable:
+def _household_table_for(plan: Plan, code: str | None) -> tuple[HouseholdTable, list[Appendix]]:
+    """The household table `code` (else the plan's first), and the plan's other household tables (one query)."""
     appendices = plan_tables.household_appendices(plan)
-    if code:
-        appendices = [a for a in appendices if a.code == code]
-    if not appendices:
+    chosen = [a for a in appendices if a.code == code] if code else appendices
+    if not chosen:
         raise Http404(_("This plan has no table of households by unit."))
-    return household_table(appendices[0], with_figures=False)
+    return household_table(chosen[0], with_figures=False), [a for a in appendices if a.pk != chosen[0].pk]
 
 
 def _district_table(request, slug):
     plan = viewable_plan_of(request, slug)
-    household = _household_table_for(plan, request.GET.get("appendix"))
+    household, others = _household_table_for(plan, request.GET.get("appendix"))
     form = DistrictFilterForm(request.GET, household)
     columns, rows = form.filtered()
     district_filtered = form.is_valid() and bool(form.cleaned_data["district"])
     table = DistrictTable(household, columns, rows, show_totals=not district_filtered)
     RequestConfig(request, paginate=False).configure(table)
-    return plan, household, form, table
+    return plan, household, form, table, others
 
 
 def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTable:
@@ -261,14 +261,14 @@ def _shown_table(household: HouseholdTable, table: DistrictTable) -> HouseholdTa
 
 @revision_cached(plan_page_key)
 def district_table(request, slug):
-    plan, household, form, table = _district_table(request, slug)
+    plan, household, form, table, others = _district_table(request, slug)
     shown = _shown_table(household, table)
     context = {
         "plan": plan,
         "household": household,
         "form": form,
         "table": table,
-        "other_appendices": [a for a in plan_tables.household_appendices(plan) if a.pk != household.appendix.pk],
+        "other_appendices": others,
         "rate_chart": _rate_bar_chart(shown),
         "trajectory_charts": _trajectory_charts(shown),
         "can_edit": Checker(request.user, plan).may_edit_districts,
@@ -291,7 +291,7 @@ def district_table_today(request, slug):
     """An old plan's table carried onto the units in force today (analysis.lineage): what the figures of Huyện
     Phù Cừ or Tỉnh Thừa Thiên Huế amount to on the units officials now plan for."""
     plan = viewable_plan_of(request, slug)
-    household = _household_table_for(plan, request.GET.get("appendix"))
+    household, _others = _household_table_for(plan, request.GET.get("appendix"))
     today = table_on_units_of(household)
     context = {
         "plan": plan,
@@ -357,7 +357,7 @@ def _today_rows_html(today, width: int) -> str:
 
 @revision_cached(plan_page_key)
 def district_table_csv(request, slug):
-    plan, household, _form, table = _district_table(request, slug)
+    plan, household, _form, table, _others = _district_table(request, slug)
     response = HttpResponse(downloads.table_csv(table.download_rows()), content_type=downloads.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{household.appendix.code}.csv"'
     return response
@@ -366,7 +366,7 @@ def district_table_csv(request, slug):
 @revision_cached(plan_page_key)
 def district_table_xlsx(request, slug):
     """Exactly what the (filtered, sorted) page shows, as a workbook: not the appendix layout, the page's."""
-    plan, household, _form, table = _district_table(request, slug)
+    plan, household, _form, table, _others = _district_table(request, slug)
     rates = {position + 2 for position, column in enumerate(table.visible_columns) if column.is_rate}
     content = downloads.table_xlsx(table.download_rows(), title=household.appendix.heading, rate_columns=rates)
     response = HttpResponse(content, content_type=downloads.XLSX_CONTENT_TYPE)
