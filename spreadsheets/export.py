@@ -15,7 +15,6 @@ from io import BytesIO
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -31,6 +30,7 @@ from kernel.text import vietnamese_slug
 from plan_tables.selectors import PlanTables, plan_tables
 from plans.models import Appendix, Plan
 
+from . import saving
 from .layout import (
     FONT_NAME,
     Role,
@@ -71,15 +71,18 @@ def appendices_to_export(plan: Plan, code: str | None = None, exported: list[App
     return chosen
 
 
-def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
-    """Every exported appendix of the plan, one sheet each (or only the appendix `code`), with findings sheets."""
+def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
+    """Every exported appendix of the plan, one sheet each (or only the appendix `code`), with findings sheets.
+
+    An appendix's data rows are kept in its sheet's body (spreadsheets.saving), not as openpyxl cells: they are in
+    the file once the workbook is saved."""
     exported = list(exported_appendices(plan))
     appendices = appendices_to_export(plan, code, exported)
     names = sheet_names(plan, exported)
     # Read once, for the sheets and for the data-quality check of the findings sheets.
     tables = plan_tables(plan, appendices)
     findings = _findings_by_appendix(tables)
-    workbook = Workbook()
+    workbook = saving.ExportWorkbook()
     workbook.remove(workbook.active)
     workbook.properties.title = f"{plan.reference} — {plan.issuer}"
     workbook.properties.subject = plan.title[:250]
@@ -95,14 +98,14 @@ def plan_workbook(plan: Plan, code: str | None = None) -> Workbook:
         if findings.get(code):
             write_findings_sheet(workbook.create_sheet(findings_sheet_name(code)), layout, findings[code])
     # Last, hidden: what the file was made from, so that its import can tell a figure changed since (versions.py).
-    write_versions_sheet(workbook, plan, appendices)
+    write_versions_sheet(workbook, plan, appendices, tables)
     return workbook
 
 
 def save_workbook(plan: Plan, output, code: str | None = None) -> None:
-    """Write the workbook to a path or a binary file object."""
+    """Write the workbook to a path or a binary file object (its cells written as text: spreadsheets.saving)."""
     workbook = plan_workbook(plan, code)
-    workbook.save(str(output) if isinstance(output, Path) else output)
+    saving.save_workbook(workbook, str(output) if isinstance(output, Path) else output)
 
 
 def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
@@ -168,9 +171,14 @@ def _wrapped_lines(text: str, per_line: int) -> int:
     return lines
 
 
+def _height(lines: float, size: int = TABLE_SIZE) -> float | None:
+    """The height of a row of `lines` lines, where it is more than one."""
+    return round(math.ceil(lines) * _POINTS_PER_LINE[size] + 3, 1) if lines > 1 else None
+
+
 def _set_height(ws: Worksheet, row: int, lines: float, size: int = TABLE_SIZE) -> None:
     if lines > 1:
-        ws.row_dimensions[row].height = round(math.ceil(lines) * _POINTS_PER_LINE[size] + 3, 1)
+        ws.row_dimensions[row].height = _height(lines, size)
 
 
 def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
@@ -197,13 +205,13 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
     row = layout.first_data_row
     ws.freeze_panes = f"C{row}"  # a coordinate, not ws.cell(): the data rows are appended after the header
 
-    merges, styles = _BlankMerger(ws, layout), _CellStyles(ws, layout.columns)
+    body = ws.parent.body(ws, row)
+    merges, styles = _BlankMerger(body, layout), _CellStyles(ws, layout.columns)
     for sheet_row in layout.rows():
-        _write_row(ws, row, sheet_row, layout, styles)
+        row = _write_row(body, sheet_row, layout, styles)
         merges.feed(row, sheet_row)
-        row += 1
     merges.close()
-    _print_setup(ws, layout)
+    _print_setup(ws, layout, body)
 
 
 def _write_title(
@@ -274,19 +282,21 @@ def _number_value(text: str):
     return int(text) if text.isdigit() else (text or None)
 
 
-def _write_row(ws: Worksheet, row: int, sheet_row: SheetRow, layout: SheetLayout, styles: "_CellStyles") -> None:
+def _write_row(body: saving.SheetBody, sheet_row: SheetRow, layout: SheetLayout, styles: "_CellStyles") -> int:
+    """Add the row to the sheet's body (the row after the last one written); returns its sheet row."""
     values = [_number_value(sheet_row.number), _label_value(sheet_row, sheet_row.bold), *sheet_row.values]
     lines = _lines(sheet_row.full_label, layout.leading[1].width)
-    cells = []
-    for column, value in zip(styles.columns, values, strict=True):
+    row_styles = []
+    for index, (column, value) in enumerate(zip(styles.columns, values, strict=True)):
         if value == "":
-            value = None
+            value = values[index] = None
         elif column.role == Role.TEXT and value:
             lines = max(lines, _lines(value, column.width))
-        style = styles.array(column, sheet_row.bold or column.bold, value)
-        cells.append(_keep_text(Cell(ws, value=value, style_array=style), value))
-    ws.append(cells)  # the row after the last one written: `row`, as the rows are written in order
-    _set_height(ws, row, lines)
+        row_styles.append(styles.array(column, sheet_row.bold or column.bold, value))
+    row = body.append(values, row_styles)
+    if lines > 1:
+        body.heights[row] = _height(lines)
+    return row
 
 
 class _CellStyles:
@@ -321,8 +331,8 @@ class _CellStyles:
 class _BlankMerger:
     """Merges a blank agency cell into the one above while the group (rows without a number) goes on."""
 
-    def __init__(self, ws: Worksheet, layout: SheetLayout):
-        self.ws = ws
+    def __init__(self, body: saving.SheetBody, layout: SheetLayout):
+        self.body = body
         self.columns = [index for index, column in enumerate(layout.columns, start=1) if column.continues_blank]
         self.open: dict[int, tuple[int, int]] = {}  # sheet column → (first row, last row)
 
@@ -340,7 +350,8 @@ class _BlankMerger:
     def _merge(self, index: int) -> None:
         first, last = self.open.pop(index, (0, 0))
         if last > first:
-            self.ws.merge_cells(start_row=first, start_column=index, end_row=last, end_column=index)
+            self.body.as_cells(first, index, last, index)
+            self.body.ws.merge_cells(start_row=first, start_column=index, end_row=last, end_column=index)
 
     def close(self) -> None:
         for index in self.columns:
@@ -387,7 +398,9 @@ def column_pages(layout: SheetLayout) -> list[list[SheetColumn]]:
 _PAGE_HEIGHT_POINTS = (8.27 - 2 * 0.6) * 72 * 0.9
 
 
-def _row_height(ws: Worksheet, row: int) -> float:
+def _row_height(ws: Worksheet, row: int, body: saving.SheetBody | None = None) -> float:
+    if body is not None and body.first_row <= row <= body.last_row:
+        return body.height(row) or _POINTS_PER_LINE[TABLE_SIZE] + 3
     return ws.row_dimensions[row].height or _POINTS_PER_LINE[TABLE_SIZE] + 3
 
 
@@ -396,14 +409,16 @@ def _fitted_scale(columns: list[SheetColumn]) -> float:
     return min(1.0, _PAGE_WIDTH_UNITS / _printed_width(columns))
 
 
-def _row_pages(ws: Worksheet, last_row: int, title_rows: range, scale: float = 1.0) -> int:
+def _row_pages(
+    ws: Worksheet, last_row: int, title_rows: range, scale: float = 1.0, body: saving.SheetBody | None = None
+) -> int:
     """Break the rows into pages that hold what fits at `scale` (the title rows repeated on each), and count them: the
     number of pages down is then the export's, not the spreadsheet application's."""
     limit = _PAGE_HEIGHT_POINTS / scale
-    repeated = sum(_row_height(ws, row) for row in title_rows)
+    repeated = sum(_row_height(ws, row, body) for row in title_rows)
     used, pages = 0.0, 1
     for row in range(1, last_row + 1):
-        height = _row_height(ws, row)
+        height = _row_height(ws, row, body)
         if used + height > limit and row > title_rows.stop:
             ws.row_breaks.append(Break(id=row - 1))  # a break after the page's last row
             pages += 1
@@ -427,7 +442,7 @@ def _page_footer(ws: Worksheet, name: str, pages: int) -> None:
     ws.page_setup.useFirstPageNumber = True
 
 
-def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+def _print_setup(ws: Worksheet, layout: SheetLayout, body: saving.SheetBody) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     pages = column_pages(layout)
@@ -450,11 +465,11 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
         left=_MARGIN_INCHES, right=_MARGIN_INCHES, top=0.6, bottom=0.6, header=0.3, footer=0.3
     )
     last_header_row = layout.first_data_row - 1
-    last_row = max(ws.max_row, last_header_row)
+    last_row = max(ws.max_row, body.last_row, last_header_row)
     ws.print_title_rows = f"{layout.header_row}:{last_header_row}"
     ws.print_area = f"A1:{get_column_letter(len(layout.columns))}{last_row}"
     scale = _fitted_scale(layout.columns) if len(pages) == 1 else 1.0
-    down = _row_pages(ws, last_row, range(layout.header_row, last_header_row + 1), scale)
+    down = _row_pages(ws, last_row, range(layout.header_row, last_header_row + 1), scale, body)
     _page_footer(ws, layout.sheet_name, len(pages) * down)
 
 

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.workbook.workbook import Workbook
 
-from indicators.models import IndicatorValue, PlanIndicator
-from plans.models import Appendix, AppendixKind, AppendixRow, HouseholdFigure, Plan
+from indicators.models import IndicatorValue
+from plan_tables.selectors import PlanTables
+from plans.models import Appendix, AppendixKind, HouseholdFigure, Plan
 from workflow.changelog import person_label
 
 from .changes import HOUSEHOLD, INDICATOR, Change
@@ -43,26 +44,25 @@ RowKey = tuple[str, int]  # (target, owner id)
 FigureKey = tuple[int, str]  # (year, kind)
 
 
-def _household_versions(plan: Plan) -> dict[int, dict[FigureKey, int]]:
-    versions: dict[int, dict[FigureKey, int]] = defaultdict(dict)
-    for locality_id, year, kind, version in HouseholdFigure.objects.filter(plan=plan).values_list(
-        "locality_id", "year", "kind", "version"
-    ):
-        versions[locality_id][(year, kind)] = version
-    return versions
+def _recorded_rows(appendix: Appendix, tables: PlanTables):
+    """(owner id, (year, kind) → version) of each row of the appendix, from the figures its sheet shows: the versions
+    recorded are those of the values in the file, read by the same query."""
+    if appendix.kind == AppendixKind.HOUSEHOLD_FIGURES:
+        for row in tables.household[appendix.pk].published_order:
+            if row.locality_id is not None:
+                yield row.locality_id, {key: figure.version for key, figure in row.figures.items()}
+    else:
+        for plan_indicator in tables.indicators:
+            if plan_indicator.appendix_id == appendix.pk:
+                yield (
+                    plan_indicator.pk,
+                    {(value.year, value.kind): value.version for value in plan_indicator.values.all()},
+                )
 
 
-def _indicator_versions(plan: Plan) -> dict[int, dict[FigureKey, int]]:
-    versions: dict[int, dict[FigureKey, int]] = defaultdict(dict)
-    for owner, year, kind, version in IndicatorValue.objects.filter(plan_indicator__plan=plan).values_list(
-        "plan_indicator_id", "year", "kind", "version"
-    ):
-        versions[owner][(year, kind)] = version
-    return versions
-
-
-def write_versions_sheet(workbook: Workbook, plan: Plan, appendices: list[Appendix]) -> None:
-    """Add the record of the versions of every importable appendix in `appendices` (a few queries in all)."""
+def write_versions_sheet(workbook: Workbook, plan: Plan, appendices: list[Appendix], tables: PlanTables) -> None:
+    """Add the record of the versions of every importable appendix in `appendices`, from `tables` as the export
+    read them for the sheets (no query of its own)."""
     importable = [appendix for appendix in appendices if appendix.kind in _TARGETS]
     if not importable:
         return
@@ -70,22 +70,10 @@ def write_versions_sheet(workbook: Workbook, plan: Plan, appendices: list[Append
     ws.append([_MARKER, plan.slug, timezone.now().isoformat(timespec="seconds")])
     ws.append(["one line per row: appendix target owner year:kind:version …"])
     lines = []
-    household = indicator = None
     for appendix in importable:
         target = _TARGETS[appendix.kind]
-        if target == HOUSEHOLD:
-            household = _household_versions(plan) if household is None else household
-            owners = AppendixRow.objects.filter(appendix=appendix).order_by("order")
-            owners = owners.values_list("locality_id", flat=True)
-            versions = household
-        else:
-            indicator = _indicator_versions(plan) if indicator is None else indicator
-            owners = PlanIndicator.objects.filter(appendix=appendix).order_by("order").values_list("pk", flat=True)
-            versions = indicator
-        for owner in owners:
-            if owner is None:
-                continue
-            shown = " ".join(f"{year}:{kind}:{version}" for (year, kind), version in sorted(versions[owner].items()))
+        for owner, versions in _recorded_rows(appendix, tables):
+            shown = " ".join(f"{year}:{kind}:{version}" for (year, kind), version in sorted(versions.items()))
             lines.append(f"{appendix.code} {target} {owner} {shown}".rstrip())
     for chunk in _packed(lines):
         ws.append([chunk])

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from analysis.quality import check_plan
 from kernel.numbers import format_rate, plain_rate
+from plan_tables.household import household_table
 from plans.models import HouseholdFigure, Plan
 from spreadsheets.importing import apply_changes
 from spreadsheets.sheets import _as_formatted
@@ -68,6 +69,27 @@ def test_the_published_rate_as_printed_is_the_same_number_with_the_printed_decim
     figure.published_rate_places = 1
     assert str(figure.published_rate_as_printed) == "5.0"
     assert figure.published_rate_as_printed == figure.published_rate == Decimal("5.00")
+
+
+STORED_RATES = ["0", "0.05", "0.1", "1.2", "2.27", "3", "33.33", "99.99", "100", "2.27", "0.30", None]
+
+
+def test_the_table_read_as_values_holds_each_stored_rate_as_the_model_reads_it(small_plan):
+    # The table converts each distinct stored value once (plan_tables.household._stored_rates): every figure must
+    # still hold the model's own value, its decimals included, the same value read twice alike.
+    figures = list(HouseholdFigure.objects.filter(plan=small_plan).order_by("pk"))
+    assert len(figures) >= len(STORED_RATES)
+    for figure, rate in zip(figures, STORED_RATES, strict=False):
+        HouseholdFigure.objects.filter(pk=figure.pk).update(published_rate=None if rate is None else Decimal(rate))
+    table = household_table(small_plan.appendices.get(code="01"), with_figures=False)
+    read = {
+        (row.locality_id, *key): values.published_rate
+        for row in table.published_order
+        for key, values in row.figures.items()
+    }
+    for figure in HouseholdFigure.objects.filter(plan=small_plan):
+        stored = read[(figure.locality_id, figure.year, figure.kind)]
+        assert repr(stored) == repr(figure.published_rate), (figure.pk, stored, figure.published_rate)
 
 
 def test_a_rate_with_more_than_two_places_recorded_is_refused_with_a_vietnamese_message(small_plan, vietnamese):

@@ -1,0 +1,263 @@
+"""Saving an exported workbook: openpyxl's own writer, with each sheet's cells serialised as text.
+
+openpyxl (without lxml, as installed here) writes a cell by building an ElementTree element and serialising it
+through its incremental writer: about two thirds of a national workbook's export went into writing its 12.000
+cells so. Here every part of the file is still openpyxl's — the workbook, the styles, each sheet's properties, view,
+columns, merges, print setup, footers and breaks — and only the cells inside `sheetData` are written as text, the
+same text openpyxl writes (`tests/test_export_saving.py` compares the parts of the file with openpyxl's, byte for
+byte). A cell this writer does not know how to write as text (rich text, a formula, a date) goes through openpyxl's
+own cell writer.
+
+A sheet's data rows — the thousands of cells of a national table — need not become openpyxl cells at all: a
+`SheetBody` keeps them as values with their built styles, and they are written from there, after the sheet's
+own cells (title and header) and merged with them where a range of the body is merged (its cells are then made
+openpyxl cells first, so that openpyxl merges them as it always did).
+"""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+from numbers import Number
+from xml.etree.ElementTree import tostring
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl.cell import Cell
+from openpyxl.cell._writer import etree_write_cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import RowDimension, SheetDimension
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+# Written where the rows go and replaced by them: markup cannot be written through the XML writer, and a text
+# with neither "<" nor "&" is written as it is. Only the first occurrence is replaced: a sheet's text after its
+# rows (a footer) cannot come before them.
+_ROWS_MARK = "povertyplan-rows-c2f1d7a0"
+_NUMBERS = (int, float, Decimal)  # exactly these types (not bool): openpyxl's type "n"
+
+
+class SheetBody:
+    """A sheet's data rows from `first_row` down, one row after another: each cell a value and its built style
+    (a `StyleArray` shared by the cells of that style, never changed), or an openpyxl cell where the value is not
+    plain text or a number (rich text, a date)."""
+
+    def __init__(self, ws: Worksheet, first_row: int):
+        self.ws = ws
+        self.first_row = first_row
+        self.rows: list[list[tuple | Cell]] = []  # a plain cell: (column, value, openpyxl's data type, style)
+        self.heights: dict[int, float] = {}  # sheet row → height in points, where set
+        self._scratch = Cell(ws)  # types a text as openpyxl does (checked, "=…" and "#N/A" recognised)
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.rows) - 1
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def append(self, values: list, styles: list[StyleArray]) -> int:
+        """Add a row of cells, the values from column A; returns its sheet row. Text stays text: openpyxl would
+        take a label starting with “=” for a formula (a stored “=HYPERLINK(…)” would be live in Excel)."""
+        row = self.first_row + len(self.rows)
+        entries = []
+        for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            if value is None or type(value) in _NUMBERS:
+                entries.append((column, value, "n", style))
+                continue
+            scratch = self._scratch
+            scratch.value = value
+            if type(scratch._value) is str:
+                entries.append((column, scratch._value, "s" if scratch.data_type == "f" else scratch.data_type, style))
+                continue
+            cell = Cell(self.ws, row=row, column=column, value=value, style_array=style)
+            if isinstance(value, str) and cell.data_type == "f":
+                cell.data_type = "s"
+            entries.append(cell)
+        self.rows.append(entries)
+        return row
+
+    def height(self, row: int) -> float | None:
+        return self.heights.get(row)
+
+    def as_cells(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+        """Make the body's cells in this range openpyxl cells of the sheet (before they are merged: openpyxl
+        merges cells it holds), where the sheet holds none yet; on saving, the sheet's cells take the place of the
+        body's."""
+        for row in range(min_row, max_row + 1):
+            for entry in self.rows[row - self.first_row][min_col - 1 : max_col]:
+                if (row, entry[0] if type(entry) is tuple else entry.column) in self.ws._cells:
+                    continue
+                if isinstance(entry, Cell):
+                    cell = entry
+                else:
+                    column, value, data_type, style = entry
+                    cell = Cell(self.ws, row=row, column=column, style_array=style)
+                    cell._value, cell.data_type = value, data_type
+                self.ws._cells[(row, cell.column)] = cell
+
+
+class ExportWorkbook(Workbook):
+    """An openpyxl workbook whose sheets may keep their data rows in a `SheetBody`; `save` writes them."""
+
+    def __init__(self):
+        super().__init__()
+        self.bodies: dict[Worksheet, SheetBody] = {}
+
+    def body(self, ws: Worksheet, first_row: int) -> SheetBody:
+        self.bodies[ws] = SheetBody(ws, first_row)
+        return self.bodies[ws]
+
+    def save(self, filename) -> None:
+        save_workbook(self, filename)
+
+
+def save_workbook(workbook: Workbook, output) -> None:
+    """`workbook.save(output)`, the cells written as text: a path or a binary file object."""
+    archive = ZipFile(output, "w", ZIP_DEFLATED, allowZip64=True)
+    workbook.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    _ExcelWriter(workbook, archive).save()
+
+
+class _ExcelWriter(ExcelWriter):
+    def write_worksheet(self, ws):
+        # As ExcelWriter.write_worksheet for a workbook in normal mode, in memory rather than through a temporary file.
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        head, tail = writer.out.getvalue().split(_ROWS_MARK.encode(), 1)
+        self._archive.writestr(ws.path[1:], b"".join([head, writer.rows_xml(), tail]))
+        self.manifest.append(ws)
+
+
+def _escape(text: str) -> str:
+    """A text node as the XML writer escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(value: str) -> str:
+    return _escape(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+class _Collector:
+    """What openpyxl's cell writer writes, as text."""
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+
+    def write(self, element) -> None:
+        self.parts.append(tostring(element, encoding="unicode"))
+
+
+class _SheetWriter(WorksheetWriter):
+    def __init__(self, ws, out=None):
+        workbook = ws.parent
+        self.body = workbook.bodies.get(ws) if isinstance(workbook, ExportWorkbook) else None
+        super().__init__(ws, out)
+
+    def write_dimensions(self):
+        if self.body is None or not self.body.rows:
+            return super().write_dimensions()
+        # The sheet's range with its body, as openpyxl would reckon it were the body's cells the sheet's.
+        rows = {row for row, _column in self.ws._cells} | {self.body.first_row, self.body.last_row}
+        columns = {column for _row, column in self.ws._cells} | {1, self.body.width}
+        reference = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
+        self.xf.send(SheetDimension(reference).to_tree())
+
+    def write_rows(self):
+        xf = self.xf.send(True)
+        with xf.element("sheetData"):
+            xf.write(_ROWS_MARK)
+        self.xf.send(None)
+
+    def _all_rows(self):
+        """(sheet row, its cells and body entries by column) of every row, top to bottom."""
+        rows = dict(self.rows())
+        body = self.body
+        if body is None or not body.rows:
+            return rows.items()
+        ordered = []
+        for index in sorted(rows.keys() | set(range(body.first_row, body.last_row + 1))):
+            cells = rows.get(index)
+            if not body.first_row <= index <= body.last_row:
+                ordered.append((index, cells))
+                continue
+            entries = body.rows[index - body.first_row]
+            if cells:  # a merged range of the body: the sheet's own cells take the body's place
+                by_column = {entry[0] if type(entry) is tuple else entry.column: entry for entry in entries}
+                by_column.update((cell.column, cell) for cell in cells)
+                entries = [by_column[column] for column in sorted(by_column)]
+            ordered.append((index, entries))
+        return ordered
+
+    def _row_attributes(self, index: int) -> str:
+        dimension = self.ws.row_dimensions.get(index)
+        if dimension is None and self.body is not None and self.body.height(index) is not None:
+            dimension = RowDimension(self.ws, index=index, ht=self.body.height(index))
+        return "".join(f' {key}="{_escape_attribute(value)}"' for key, value in dimension or ())
+
+    def rows_xml(self) -> bytes:
+        """The rows as WorksheetWriter.write_rows writes them (openpyxl.cell._writer.etree_write_cell)."""
+        parts: list[str] = []
+        append = parts.append
+        collector = _Collector(parts)
+        ws = self.ws
+        cell_styles = ws.parent._cell_styles
+        shared_styles: dict[int, int] = {}  # id of a body style → its index (the body's styles are shared)
+        for row_index, cells in self._all_rows():
+            append(f'<row r="{row_index}"{self._row_attributes(row_index)}>')
+            for cell in cells:
+                if type(cell) is tuple:
+                    column, value, data_type, style = cell
+                    styled = any(style)
+                    if value is None and not styled:
+                        continue
+                    style_id = shared_styles.get(id(style))
+                    if style_id is None:
+                        style_id = shared_styles[id(style)] = cell_styles.add(style)
+                else:
+                    if cell._comment is not None:
+                        ws._comments.append(CommentRecord.from_cell(cell))
+                    value, data_type, style = cell._value, cell.data_type, cell._style
+                    styled = style is not None and any(style)
+                    if value is None and not styled and cell._comment is None:
+                        continue
+                    plain = data_type in ("n", "b", "e") or (data_type == "s" and isinstance(value, str))
+                    if not plain or cell.hyperlink is not None:
+                        etree_write_cell(collector, ws, cell, styled)
+                        continue
+                    column = cell.column
+                    style_id = cell_styles.add(style) if styled else None
+                start = f'<c r="{get_column_letter(column)}{row_index}"'
+                if styled:
+                    start += f' s="{style_id}"'
+                if data_type == "s":
+                    if value == "":
+                        append(f'{start} t="inlineStr" />')
+                        continue
+                    stripped = value.strip()
+                    space = ' xml:space="preserve"' if stripped and stripped != value else ""
+                    append(f'{start} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                elif value is None:
+                    append(f'{start} t="{data_type}" />')
+                else:
+                    text = safe_string(value) if isinstance(value, Number) else _escape(str(value))
+                    # An empty text (a NaN) closes the element at once, as the XML writer does.
+                    content = f"<v>{text}</v>" if text else "<v />"
+                    append(f'{start} t="{data_type}">{content}</c>')
+            append("</row>")
+        return "".join(parts).encode("utf-8", "xmlcharrefreplace")
