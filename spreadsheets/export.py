@@ -186,21 +186,21 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
     # The title lines span the first printed page's columns: across the whole of a table printed on several pages
     # side by side, their centred text would fall across the page break.
     first_page = [*layout.leading, *column_pages(layout)[0]]
-    last_letter = get_column_letter(len(first_page))
+    last_column = len(first_page)
     total_width = sum(column.width for column in first_page)
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
 
     row = 1
     for line in layout.title_lines:
-        _write_title(ws, row, line, last_letter, total_width, bold=True)
+        _write_title(ws, row, line, last_column, total_width, bold=True)
         row += 1
     if layout.note:
-        _write_title(ws, row, layout.note, last_letter, total_width, italic=True)
+        _write_title(ws, row, layout.note, last_column, total_width, italic=True)
         row += 1
     if layout.standard_line:
         # In the blank row above the header: the table starts where it always did.
-        _write_title(ws, row, layout.standard_line, last_letter, total_width, italic=True)
+        _write_title(ws, row, layout.standard_line, last_column, total_width, italic=True)
     _write_header(ws, layout)
     row = layout.first_data_row
     ws.freeze_panes = f"C{row}"  # a coordinate, not ws.cell(): the data rows are appended after the header
@@ -215,17 +215,20 @@ def write_sheet(ws: Worksheet, layout: SheetLayout) -> None:
 
 
 def _write_title(
-    ws: Worksheet, row: int, text: str, last_letter: str, width: float, *, bold=False, italic=False, size=TITLE_SIZE
+    ws: Worksheet, row: int, text: str, last_column: int, width: float, *, bold=False, italic=False, size=TITLE_SIZE
 ) -> None:
     cell = _put(ws, row, 1, text)
     cell.font = _font(bold=bold, italic=italic, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.merge_cells(f"A{row}:{last_letter}{row}")
+    ws.parent.merge(ws, row, 1, row, last_column)
     _set_height(ws, row, _lines(text, width * TABLE_SIZE / size), size)
 
 
 def _header_cell(ws: Worksheet, row: int, column: int, text: str) -> None:
-    cell = _put(ws, row, column, text)
+    _put(ws, row, column, text)._style = ws.parent.style("header", _header_style)
+
+
+def _header_style(cell: Cell) -> None:
     cell.font = _font(bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     cell.border = BORDER
@@ -248,7 +251,7 @@ def _write_header(ws: Worksheet, layout: SheetLayout) -> None:
         if not column.group:
             _header_cell(ws, top, index, column.header)
             _header_cell(ws, bottom, index, None)
-            ws.merge_cells(start_row=top, start_column=index, end_row=bottom, end_column=index)
+            ws.parent.merge(ws, top, index, bottom, index)
             top_lines.append(_lines(column.header, column.width) / 2)
             index += 1
             continue
@@ -261,7 +264,7 @@ def _write_header(ws: Worksheet, layout: SheetLayout) -> None:
             _header_cell(ws, bottom, index + offset, member.header)
             bottom_lines.append(_lines(member.header, member.width))
         if span > 1:
-            ws.merge_cells(start_row=top, start_column=index, end_row=top, end_column=index + span - 1)
+            ws.parent.merge(ws, top, index, top, index + span - 1)
         top_lines.append(_lines(column.group, sum(columns[index + o - 1].width for o in range(span))))
         index += span
     _set_height(ws, top, max(top_lines))
@@ -351,7 +354,7 @@ class _BlankMerger:
         first, last = self.open.pop(index, (0, 0))
         if last > first:
             self.body.as_cells(first, index, last, index)
-            self.body.ws.merge_cells(start_row=first, start_column=index, end_row=last, end_column=index)
+            self.body.ws.parent.merge(self.body.ws, first, index, last, index)
 
     def close(self) -> None:
         for index in self.columns:
@@ -502,9 +505,9 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
     last_letter = get_column_letter(len(columns))
     total_width = sum(column.width for column in columns)
     title = _("Data-quality findings: %(table)s") % {"table": layout.sheet_name}
-    _write_title(ws, 1, title, last_letter, total_width, bold=True)
+    _write_title(ws, 1, title, len(columns), total_width, bold=True)
     note = _("The figures are kept as published; these differences are for review, not corrections.")
-    _write_title(ws, 2, note, last_letter, total_width, italic=True, size=TABLE_SIZE)
+    _write_title(ws, 2, note, len(columns), total_width, italic=True, size=TABLE_SIZE)
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     styles = _CellStyles(ws, columns)

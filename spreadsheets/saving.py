@@ -21,16 +21,19 @@ from numbers import Number
 from xml.etree.ElementTree import tostring
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.cell._writer import etree_write_cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles import Border
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension, SheetDimension
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -108,6 +111,55 @@ class ExportWorkbook(Workbook):
     def __init__(self):
         super().__init__()
         self.bodies: dict[Worksheet, SheetBody] = {}
+        self._styles: dict[str, StyleArray] = {}
+        self._edge_borders: dict[tuple, int] = {}  # (a cell's border id, the range's border id, edge) → border id
+
+    def style(self, name: str, build) -> StyleArray:
+        """A copy of the style `name`, which `build(cell)` sets on a scratch cell the first time (registering its
+        font, alignment and border with the workbook then, in the order and at the point openpyxl would have): setting
+        them cell by cell costs openpyxl a hash of each per cell."""
+        if name not in self._styles:
+            scratch = Cell(self.active)  # never placed in a sheet
+            build(scratch)
+            self._styles[name] = scratch._style
+        return StyleArray(self._styles[name])  # a copy: a merge changes the border of the cells it spans
+
+    def merge(self, ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+        """`ws.merge_cells(…)`, with the same result — the same merged cells, borders and protection under the same
+        style ids — but each distinct border a range's edge gives a cell worked out once per workbook: openpyxl adds a
+        Border to each edge cell's and hashes the sum twice (a third of a one-province export went into merging)."""
+        coord = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord
+        merged = MergedCellRange(ws, coord)  # gives the top-left cell the bottom-right one's sides, as openpyxl does
+        ws.merged_cells.add(merged)
+        cells = merged.cells
+        next(cells)  # the top-left cell keeps its value
+        for row, column in cells:
+            ws._cells[row, column] = MergedCell(ws, row, column)
+        # MergedCellRange.format(): each edge's cells take that side of the top-left cell's border …
+        start = merged.start_cell
+        for edge in ("top", "left", "right", "bottom"):
+            side = getattr(start.border, edge)
+            if side and side.style is None:
+                continue  # as openpyxl: no border on that side, nothing to add
+            for coord in getattr(merged, edge):
+                cell = ws._cells.get(coord)
+                if cell is None:
+                    cell = ws._cells[coord] = MergedCell(ws, *coord)
+                if cell._style is None:
+                    cell._style = StyleArray()
+                key = (cell._style.borderId, start._style.borderId, edge)
+                if key not in self._edge_borders:
+                    cell.border += Border(**{edge: side})  # openpyxl's own sum, registered as it would be
+                    self._edge_borders[key] = cell._style.borderId
+                cell._style.borderId = self._edge_borders[key]
+        # … and every cell the top-left cell's protection: an equal copy, so the same protection id.
+        for coord in merged.cells:
+            cell = ws._cells.get(coord)
+            if cell is None:
+                cell = ws._cells[coord] = MergedCell(ws, *coord)
+            if cell._style is None:
+                cell._style = StyleArray()
+            cell._style.protectionId = start._style.protectionId
 
     def body(self, ws: Worksheet, first_row: int) -> SheetBody:
         self.bodies[ws] = SheetBody(ws, first_row)

@@ -18,6 +18,7 @@ from openpyxl.writer.excel import save_workbook as openpyxl_save
 
 from plans.models import AppendixRow
 from spreadsheets.export import plan_workbook
+from spreadsheets.saving import ExportWorkbook
 
 from .factories import make_household_plan
 from .workbook_factory import HY, TTH, as_plan
@@ -93,3 +94,23 @@ def test_a_cell_of_a_body_that_is_neither_text_nor_a_number_is_written_by_openpy
     sheet = load_workbook(BytesIO(ours)).worksheets[0]
     assert sheet.cell(row, 3).value == datetime.datetime(2024, 5, 6)
     assert sheet.cell(row, 4).value is True
+
+
+@pytest.mark.parametrize(("slug", "code"), [(HY, None), (TTH, None)])
+def test_the_exports_merges_give_the_cells_openpyxls_merge_gives(slug, code, vietnamese, monkeypatch):
+    # ExportWorkbook.merge works out each edge's border once per workbook; openpyxl's merge_cells, for every cell.
+    # Hưng Yên brings the header's merges over two rows, group headings and the agencies' cells merged down the
+    # rows; Thừa Thiên Huế the findings sheet's titles.
+    plan = as_plan(slug)
+    ours = BytesIO()
+    plan_workbook(plan, code).save(ours)
+
+    def openpyxl_merge(self, ws, min_row, min_col, max_row, max_col):
+        ws.merge_cells(start_row=min_row, start_column=min_col, end_row=max_row, end_column=max_col)
+
+    monkeypatch.setattr(ExportWorkbook, "merge", openpyxl_merge)
+    theirs = BytesIO()
+    plan_workbook(plan, code).save(theirs)
+    assert _parts(ours.getvalue()) == _parts(theirs.getvalue())
+    sheet = load_workbook(BytesIO(ours.getvalue())).worksheets[0]
+    assert sheet.merged_cells.ranges  # the comparison holds merges, not an empty list
