@@ -102,6 +102,7 @@ def main() -> int:
 def run_benchmark(args, url: str) -> int:
     from django.db import connection
 
+    from kernel.collector import prepare_collector
     from seeding.demo_data import DemoSize, generate_demo_data
     from seeding.seeds import load_seeds
 
@@ -112,10 +113,11 @@ def run_benchmark(args, url: str) -> int:
     created = dict(report.created)
     print(f"== Demo data generated in {generation_ms / 1000:.1f} s", flush=True)
     operations = build_operations()
-    # As a served worker does after loading the application (povertyplan/wsgi.py): what exists before the
-    # measurements — the application, the dataset's generation, the floors' cells — is frozen for the collector.
+    # As a served worker does after loading the application (povertyplan/wsgi.py, kernel.collector): what exists
+    # before the measurements — the application, the dataset's generation, the floors' cells — is frozen for the
+    # collector, and the collector runs as often as in a worker. The floors run in the same process, under the same.
     gc.collect()
-    gc.freeze()
+    prepare_collector()
     if args.only:
         wanted = [part.strip() for part in args.only.split(",") if part.strip()]
         operations = [op for op in operations if any(part in op.name for part in wanted)]

@@ -8,16 +8,16 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
-import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+
+from kernel.collector import prepare_collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyplan.settings.production")
 
 application = get_wsgi_application()
 
-# What is loaded by now (Django, the application, their modules) lives as long as the worker: frozen, the garbage
-# collector stops walking it at each full collection. A large export or import allocates enough objects to trigger
-# several: a national workbook spent a fifth of its time so (docs/performance.md).
-gc.freeze()
+# What is loaded by now lives as long as the worker: frozen for the garbage collector, which runs less often than
+# Python's default on the many objects a table, an export or an import keeps until its response (kernel.collector).
+prepare_collector()
