@@ -83,6 +83,7 @@ def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
     tables = plan_tables(plan, appendices)
     findings = _findings_by_appendix(tables)
     workbook = saving.ExportWorkbook()
+    workbook.file_name = workbook_filename(plan, code, names)
     workbook.remove(workbook.active)
     workbook.properties.title = f"{plan.reference} — {plan.issuer}"
     workbook.properties.subject = plan.title[:250]
@@ -102,10 +103,12 @@ def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
     return workbook
 
 
-def save_workbook(plan: Plan, output, code: str | None = None) -> None:
-    """Write the workbook to a path or a binary file object (its cells written as text: spreadsheets.saving)."""
+def save_workbook(plan: Plan, output, code: str | None = None) -> saving.ExportWorkbook:
+    """Write the workbook to a path or a binary file object (its cells written as text: spreadsheets.saving); the
+    workbook written, for its `file_name`."""
     workbook = plan_workbook(plan, code)
     saving.save_workbook(workbook, str(output) if isinstance(output, Path) else output)
+    return workbook
 
 
 def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
@@ -114,11 +117,12 @@ def workbook_bytes(plan: Plan, code: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def workbook_filename(plan: Plan, code: str | None = None) -> str:
-    """An ASCII file name: hung-yen-2023-2025.xlsx, hung-yen-2023-2025-phu-luc-01.xlsx."""
+def workbook_filename(plan: Plan, code: str | None = None, names: dict[str, str] | None = None) -> str:
+    """An ASCII file name: hung-yen-2023-2025.xlsx, hung-yen-2023-2025-phu-luc-01.xlsx. `names`: the sheet
+    names, when the caller has them."""
     if code is None:
         return f"{plan.slug}.xlsx"
-    name = sheet_names(plan).get(code, code)
+    name = (sheet_names(plan) if names is None else names).get(code, code)
     return f"{plan.slug}-{vietnamese_slug(name) or vietnamese_slug(code)}.xlsx"
 
 

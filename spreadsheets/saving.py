@@ -111,6 +111,7 @@ class ExportWorkbook(Workbook):
     def __init__(self):
         super().__init__()
         self.bodies: dict[Worksheet, SheetBody] = {}
+        self.file_name = ""  # the name a download suggests (spreadsheets.export.workbook_filename)
         self._styles: dict[str, StyleArray] = {}
         self._edge_borders: dict[tuple, int] = {}  # (a cell's border id, the range's border id, edge) → border id
 

@@ -21,7 +21,7 @@ from kernel.numbers import format_count
 from kernel.page_cache import revision_cached
 from plans.models import Appendix, Plan
 from spreadsheets.changes import Change, ImportResult, override_refusal
-from spreadsheets.export import XLSX_CONTENT_TYPE, save_workbook, workbook_filename
+from spreadsheets.export import XLSX_CONTENT_TYPE, save_workbook
 from spreadsheets.files import MAX_ROWS, size_limit_text
 from spreadsheets.forms import WorkbookUploadForm
 from spreadsheets.importing import (
@@ -47,14 +47,12 @@ def _appendix(plan: Plan, code: str) -> Appendix:
 
 def _workbook_response(plan: Plan, code: str | None) -> FileResponse:
     buffer = BytesIO()
-    try:
-        save_workbook(plan, buffer, code)
+    try:  # an appendix the recorded text does not include has nothing to export: 404
+        workbook = save_workbook(plan, buffer, code)
     except Appendix.DoesNotExist as error:
         raise Http404 from error
     buffer.seek(0)  # streamed from the one buffer, without a second copy of the file
-    return FileResponse(
-        buffer, as_attachment=True, filename=workbook_filename(plan, code), content_type=XLSX_CONTENT_TYPE
-    )
+    return FileResponse(buffer, as_attachment=True, filename=workbook.file_name, content_type=XLSX_CONTENT_TYPE)
 
 
 @require_safe
@@ -67,9 +65,7 @@ def export_plan_workbook(request, slug):
 @require_safe
 @revision_cached(plan_page_key)
 def export_appendix_workbook(request, slug, code):
-    plan = viewable_plan_of(request, slug)
-    appendix = _appendix(plan, code)
-    return _workbook_response(plan, appendix.code)
+    return _workbook_response(viewable_plan_of(request, slug), code)
 
 
 @require_http_methods(["GET", "POST"])

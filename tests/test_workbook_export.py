@@ -269,6 +269,12 @@ def test_one_appendix_downloads_with_an_ascii_file_name(client, small_plan, no_f
     assert appendix_sheets(open_workbook(b"".join(response.streaming_content))) == ["Phụ lục 01"]
 
 
+def test_an_appendix_the_recorded_text_does_not_include_is_not_downloaded(client, small_plan, no_findings):
+    small_plan.appendices.filter(code="01").update(in_source=False)
+    response = client.get(reverse("spreadsheets:export_appendix", args=[small_plan.slug, "01"]))
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("slug", "code"),
     [
