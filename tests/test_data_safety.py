@@ -36,8 +36,8 @@ def five_more_households(plan) -> bytes:
 @pytest.fixture
 def failing_second_write():
     """The database fails on the second statement that writes figures or their history, as a lost connection or a
-    full disk would: after the first has gone through (an INSERT, UPDATE or COPY). Caught at the database (connection.execute_wrapper), so the
-    test holds whether the service saves row by row or in batches."""
+    full disk would: after the first has gone through (an INSERT, UPDATE or COPY). Caught at the database
+    (connection.execute_wrapper), so the test holds whether the service saves row by row or in batches."""
     writes = []
 
     def fail(execute, sql, params, many, context):
