@@ -590,23 +590,30 @@ class HouseholdSheet(_Sheet):
                 return
         self.result.reason_required |= self.checker.reason_required(Table.DISTRICTS, table_row.locality_id)
         year, kind = key
-        candidate = HouseholdFigure(
-            plan=self.plan,  # clean() reads the plan's period: not one query per row
-            locality_id=table_row.locality_id,
-            year=year,
-            kind=kind,
-            **figures,
-        )
-        if stored is not None:
-            candidate.pk, candidate.standard_id = stored.id, stored.standard_id
-            candidate.published_rate_places = stored.published_rate_places
-            candidate._state.adding = False
-        if standard:
-            candidate.standard_id = standard
+        written = frozenset(attribute[index] for index in changed)
         try:
             # The same validation as the commit's (workflow.services.validate_figure), which validates and the
-            # database enforces again.
-            validate_figure(candidate, {attribute[index] for index in changed})
+            # database enforces again: a stored figure's on its values (HouseholdFigure.validate_stored), without a
+            # model instance built per figure.
+            if stored is None:
+                candidate = HouseholdFigure(
+                    plan=self.plan,  # clean() reads the plan's period: not one query per row
+                    locality_id=table_row.locality_id,
+                    year=year,
+                    kind=kind,
+                    **figures,
+                )
+                if standard:
+                    candidate.standard_id = standard
+                validate_figure(candidate, written)
+            else:
+                figures.update(
+                    year=year,
+                    kind=kind,
+                    standard_id=standard or stored.standard_id,
+                    published_rate_places=stored.published_rate_places,
+                )
+                HouseholdFigure.validate_stored(figures, self.plan, written)
         except ValidationError as error:
             self.model_errors(error, row, positions)
             return

@@ -36,13 +36,14 @@ def five_more_households(plan) -> bytes:
 @pytest.fixture
 def failing_second_write():
     """The database fails on the second statement that writes figures or their history, as a lost connection or a
-    full disk would: after the first has gone through. Caught at the database (connection.execute_wrapper), so the
-    test holds whether the service saves row by row or in batches."""
+    full disk would: after the first has gone through (an INSERT, UPDATE or COPY). Caught at the database
+    (connection.execute_wrapper), so the test holds whether the service saves row by row or in batches."""
     writes = []
 
     def fail(execute, sql, params, many, context):
         statement = sql.lstrip().upper()
-        if statement.startswith(("INSERT", "UPDATE")) and "HOUSEHOLDFIGURE" in statement:
+        # COPY: how the history records are loaded on PostgreSQL.
+        if statement.startswith(("INSERT", "UPDATE", "COPY")) and "HOUSEHOLDFIGURE" in statement:
             writes.append(statement.split("(")[0][:60])
             if len(writes) == 2:
                 raise DatabaseError("connection lost (simulated)")

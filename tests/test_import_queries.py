@@ -3,12 +3,14 @@ per row made the 10.000-row preview of `make bench` twice as slow (the poverty s
 figure), and an UPDATE per figure (or Django's bulk_update, a CASE per column that SQLite evaluates row by row) made
 its commit take 13 s on SQLite."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plans.models import HouseholdFigure
 from spreadsheets.changes import apply_changes
@@ -71,7 +73,9 @@ def test_the_history_of_80_figures_is_one_insert_whatever_the_database():
         result = save_figures(user=None, plan=plan, edits=edits, reason="Rà soát", origin="thử")
     assert result.ok and result.changed == 80
     history = HouseholdFigure.history.model._meta.db_table
-    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{history}"')]
+    # PostgreSQL loads them with COPY (no statement of thousands of parameters to parse), SQLite with an INSERT.
+    writes = (f'INSERT INTO "{history}"', f'COPY "{history}"')
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(writes)]
     assert len(inserts) == 1
     assert HouseholdFigure.history.filter(history_type="~", history_change_reason="Rà soát (thử)").count() == 80
 
@@ -126,10 +130,16 @@ def test_the_history_records_of_a_batched_write_are_those_django_simple_history_
     user = django_user_model.objects.create_superuser("thu-lich-su", "thu@example.org", "x")
     plan = make_household_plan(districts=3, slug="thu-lich-su", province=ProvinceFactory())
     figures = list(HouseholdFigure.objects.filter(plan=plan, year=2023).exclude(locality=plan.province))
+    # Text with the characters PostgreSQL's COPY escapes, a date, a flag: written into the history as they are.
+    HouseholdFigure.objects.filter(pk=figures[0].pk).update(
+        note="a\\b\tc\nd\re \\N", source="Báo cáo\t số 1", source_date=datetime.date(2023, 12, 31), is_derived=True
+    )
+    figures = list(HouseholdFigure.objects.filter(plan=plan, year=2023).exclude(locality=plan.province))
     edits = [
         FigureEdit(str(f.pk), f.locality, 2023, f.kind, {"households": f.households + 7}, version=f.version)
         for f in figures
     ]
+    before = timezone.now()
     result = save_figures(user=user, plan=plan, edits=edits, reason="Rà soát", origin="nhập phu-luc.xlsx")
     assert result.ok and result.changed == 3
     History = HouseholdFigure.history.model
@@ -148,6 +158,8 @@ def test_the_history_records_of_a_batched_write_are_those_django_simple_history_
     assert len(ours) == 3
     assert records(ours) == records(History.objects.filter(history_id__in=[r.history_id for r in reference]))
     assert {record.history_user_id for record in ours} == {user.pk}
+    assert {record.note for record in ours} == {"a\\b\tc\nd\re \\N", ""}
+    assert all(before <= record.history_date <= timezone.now() for record in ours)
 
 
 def test_a_batched_write_converts_each_value_as_the_fields_own_conversion_does():

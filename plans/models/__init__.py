@@ -18,7 +18,7 @@ from .documents import (
     Recipient,
     SectionKind,
 )
-from .figures import DEFAULT_STANDARD, FigureKind, HouseholdFigure
+from .figures import DEFAULT_STANDARD, RULE_ATTRIBUTES, UNVALIDATED_FIELDS, FigureKind, HouseholdFigure
 from .responsibilities import (
     AgencyResponsibility,
     Duty,
@@ -30,6 +30,8 @@ from .standards import PovertyStandard
 
 __all__ = [
     "DEFAULT_STANDARD",
+    "RULE_ATTRIBUTES",
+    "UNVALIDATED_FIELDS",
     "Agency",
     "AgencyKind",
     "AgencyResponsibility",

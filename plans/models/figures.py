@@ -1,5 +1,7 @@
 """Yearly household figures of a locality, as a plan publishes them: review results and targets."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +22,20 @@ class FigureKind(models.TextChoices):
 
 # The standard of the seed plans and the default of a figure whose year needs no other: Nghị định 07/2021/NĐ-CP.
 DEFAULT_STANDARD = "nd07_2021"
+
+
+# What clean()'s rules read of a figure (HouseholdFigure.rule_errors).
+RULE_ATTRIBUTES = (
+    "households",
+    "poor_households",
+    "near_poor_households",
+    "planned_reduction",
+    "published_rate",
+    "published_rate_places",
+    "year",
+    "kind",
+    "standard_id",
+)
 
 
 class HouseholdFigure(models.Model):
@@ -183,55 +199,108 @@ class HouseholdFigure(models.Model):
         return computed if computed is not None else self.published_rate_as_printed
 
     def clean(self):
+        values = {name: getattr(self, name) for name in RULE_ATTRIBUTES}
+        # The plan only where a rule reads it (a target's period): no query for a result whose plan is not loaded.
+        plan = self.plan if self.plan_id and self.kind == FigureKind.TARGET and self.year else None
+        errors = self.rule_errors(values, plan, adding=self._state.adding)
+        self.standard_id = values["standard_id"]
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def rule_errors(cls, values: dict, plan, *, adding: bool) -> dict:
+        """clean()'s rules on a figure's plain values (the attributes of RULE_ATTRIBUTES): its messages by field.
+
+        The one statement of the rules, for clean() and for the bulk checks of an import (validate_stored), which
+        need no model instance per figure. A new figure (`adding`) left at the default standard gets the standard in
+        force for its year: `values["standard_id"]` is changed then. `plan`: the figure's plan (for a target's
+        period), or None where it is not at hand and not needed.
+        """
         errors = {}
         for field in ("households", "poor_households", "near_poor_households", "planned_reduction"):
-            value = getattr(self, field)
+            value = values[field]
             if value is not None and value < 0:
                 errors[field] = _("%(field)s cannot be negative.") % {
-                    "field": self._meta.get_field(field).verbose_name.capitalize()
+                    "field": cls._meta.get_field(field).verbose_name.capitalize()
                 }
-        if "poor_households" not in errors and None not in (self.poor_households, self.households):
-            if self.poor_households > self.households:
+        if "poor_households" not in errors and None not in (values["poor_households"], values["households"]):
+            if values["poor_households"] > values["households"]:
                 errors["poor_households"] = _(
                     "There cannot be more poor households (%(poor)s) than households (%(households)s)."
                 ) % {
-                    "poor": format_count(self.poor_households),
-                    "households": format_count(self.households),
+                    "poor": format_count(values["poor_households"]),
+                    "households": format_count(values["households"]),
                 }
-        if "near_poor_households" not in errors and None not in (self.near_poor_households, self.households):
-            if self.near_poor_households > self.households:
+        if "near_poor_households" not in errors and None not in (values["near_poor_households"], values["households"]):
+            if values["near_poor_households"] > values["households"]:
                 errors["near_poor_households"] = _("There cannot be more near-poor households than households.")
-        if self.published_rate is not None and not 0 <= self.published_rate <= 100:
+        if values["published_rate"] is not None and not 0 <= values["published_rate"] <= 100:
             errors["published_rate"] = _("A poverty rate lies between 0 and 100%.")
-        if self.published_rate_places is not None and not 0 <= self.published_rate_places <= MAX_RATE_PLACES:
+        if values["published_rate_places"] is not None and not 0 <= values["published_rate_places"] <= MAX_RATE_PLACES:
             errors["published_rate_places"] = _("A rate is published with at most two decimals.")
-        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+        if values["year"] is not None and not MIN_YEAR <= values["year"] <= MAX_YEAR:
             errors["year"] = _("The year must lie between 1990 and 2100.")
-        if self.kind == FigureKind.TARGET and self.plan_id and self.year:
-            plan = self.plan
+        if values["kind"] == FigureKind.TARGET and plan is not None and values["year"]:
             last = plan.orientation_year or plan.last_year
-            if not plan.first_year <= self.year <= last:
+            if not plan.first_year <= values["year"] <= last:
                 errors["year"] = _("A target of this plan must fall within %(first)s–%(last)s.") % {
                     "first": plan.first_year,
                     "last": last,
                 }
-        if self.standard_id and self.year and "year" not in errors:
+        if values["standard_id"] and values["year"] and "year" not in errors:
             periods = standard_periods()
-            if self._state.adding and self.standard_id == DEFAULT_STANDARD:
+            if adding and values["standard_id"] == DEFAULT_STANDARD:
                 # A new figure left at the default gets the standard in force for its year (a 2027 target: the
                 # 2027–2030 standard), so that the grids and the import need not ask.
-                self.standard_id = standard_code_for_year(self.year) or DEFAULT_STANDARD
-            first, last, basis = periods.get(self.standard_id, (None, None, self.standard_id))
+                values["standard_id"] = standard_code_for_year(values["year"]) or DEFAULT_STANDARD
+            first, last, basis = periods.get(values["standard_id"], (None, None, values["standard_id"]))
             if first is None:
                 # Said here, from the standards read once, so that bulk writes may skip the foreign key's own check
                 # (a query per figure).
                 errors["standard"] = _("%(standard)s is not a known poverty standard.") % {"standard": basis}
-            elif not first <= self.year <= last:
+            elif not first <= values["year"] <= last:
                 errors["standard"] = _(
                     "The poverty standard %(standard)s measures the years %(period)s, not %(year)s: choose the "
                     "standard in force for %(year)s."
-                ) % {"standard": basis, "period": f"{first}–{last}", "year": self.year}
-        if self.poor_households is None and self.published_rate is None and self.households is None:
+                ) % {"standard": basis, "period": f"{first}–{last}", "year": values["year"]}
+        if values["poor_households"] is None and values["published_rate"] is None and values["households"] is None:
             errors["poor_households"] = _("Enter at least the households, the poor households or the rate.")
+        return errors
+
+    @classmethod
+    def validate_stored(cls, values: dict, plan, written) -> None:
+        """What full_clean() checks of a stored figure whose `written` fields change, on its plain values: each written
+        field as clean_fields() checks it (its converted value put back in `values`), then clean()'s rules
+        (rule_errors); ValidationError with the same messages. Uniqueness is the stored row's; the check constraints
+        restate these rules and the database enforces them. An import validates 10.000 figures this way without
+        building and full_clean()ing a model instance each (a third of reading its rows)."""
+        errors = {}
+        for field in _validated_fields(frozenset(written)):
+            raw = values[field.attname]
+            if field.blank and raw in field.empty_values:
+                continue
+            try:
+                values[field.attname] = field.clean(raw, None)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        rules = cls.rule_errors(values, plan, adding=False)
+        if rules:
+            errors = ValidationError(rules).update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+# Never validated field by field here: the plan and the locality are rows already read, the standard is checked by the
+# rules against the standards read once (a foreign key's own check is a query per figure).
+UNVALIDATED_FIELDS = frozenset({"plan", "locality", "standard"})
+
+
+@functools.lru_cache(maxsize=64)
+def _validated_fields(written: frozenset) -> tuple:
+    """The fields full_clean() would check one by one in a stored figure whose `written` fields change (names or
+    attnames), in the model's order: the few kinds of writes an import or a grid makes, worked out once each."""
+    return tuple(
+        field
+        for field in HouseholdFigure._meta.concrete_fields
+        if (field.name in written or field.attname in written) and field.name not in UNVALIDATED_FIELDS
+    )
