@@ -601,7 +601,10 @@ def _apply_figure_edits(checker: Checker, plan: Plan, edits: list[FigureEdit], r
     existing = {
         (f.locality_id, f.year, f.kind): f
         for f in HouseholdFigure.objects.select_for_update().filter(
-            plan=plan, locality__in=[e.locality for e in edits], year__in={e.year for e in edits}
+            # The ids, each once: an import's 10.000 edits gave Django as many model instances to turn into ids.
+            plan=plan,
+            locality_id__in={e.locality.pk for e in edits},
+            year__in={e.year for e in edits},
         )
     }
     to_save = []
