@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # database access from it.
@@ -27,6 +29,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class _SerialWSGIServer(WSGIServer):
+    """Django's WSGI server answering one request at a time, taking the live server's arguments."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # already set for the live server's own thread
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite the live server's request threads share the test's in-memory connection (pytest-django hands it to
+    them), and two requests at once can deadlock inside the sqlite3 module: a query calling back into Python (the
+    admin search's `search_key` function, as an autocomplete runs it) holds the connection's lock while it waits for
+    the interpreter lock, and another thread holds the interpreter lock while it waits for the connection's — seen
+    as a test hanging for good in test_new_ward_plan.py. Django's documentation warns against simultaneous queries
+    on that shared connection: a server that answers one request at a time rules them out. On PostgreSQL each
+    thread has a connection of its own, and the threaded server stays."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", _SerialWSGIServer)
+        yield
 
 
 @pytest.fixture(scope="session")
