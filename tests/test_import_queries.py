@@ -65,10 +65,7 @@ def test_the_history_of_80_figures_is_one_insert_whatever_the_database():
     the batches are as large as the library allows, one statement for the 80 records here."""
     plan = make_household_plan(districts=80, slug="thu-lon", province=ProvinceFactory())
     figures = list(HouseholdFigure.objects.filter(plan=plan, year=2022).exclude(locality=plan.province))
-    edits = [
-        FigureEdit(str(f.pk), f.locality, 2022, f.kind, {"poor_households": 100 + i}, version=f.version)
-        for i, f in enumerate(figures)
-    ]
+    edits = _new_poor_households(figures)
     with CaptureQueriesContext(connection) as queries:
         result = save_figures(user=None, plan=plan, edits=edits, reason="Rà soát", origin="thử")
     assert result.ok and result.changed == 80
@@ -80,16 +77,21 @@ def test_the_history_of_80_figures_is_one_insert_whatever_the_database():
     assert HouseholdFigure.history.filter(history_type="~", history_change_reason="Rà soát (thử)").count() == 80
 
 
+def _new_poor_households(figures) -> list[FigureEdit]:
+    """An edit of each figure's poor households (100, 101, …), at the version read."""
+    return [
+        FigureEdit(str(f.pk), f.locality, 2022, f.kind, {"poor_households": 100 + i}, version=f.version)
+        for i, f in enumerate(figures)
+    ]
+
+
 def test_the_commit_runs_one_update_per_batch_of_figures(monkeypatch):
     """Batches of 4: 10 figures are 3 UPDATE statements, the figures of every batch written, each exactly once."""
     monkeypatch.setattr(services, "_BATCH", 4)
     plan = make_household_plan(districts=10, slug="thu-lo", province=ProvinceFactory())
     figures = list(HouseholdFigure.objects.filter(plan=plan, year=2022).exclude(locality=plan.province))
     assert len(figures) == 10
-    edits = [
-        FigureEdit(str(f.pk), f.locality, 2022, f.kind, {"poor_households": 100 + i}, version=f.version)
-        for i, f in enumerate(figures)
-    ]
+    edits = _new_poor_households(figures)
     with CaptureQueriesContext(connection) as queries:
         result = save_figures(user=None, plan=plan, edits=edits, reason="Rà soát", origin="thử")
     assert result.ok and result.changed == 10
