@@ -8,7 +8,9 @@ goes through `parse_number`, which follows one convention strictly and refuses w
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -176,7 +178,11 @@ def _separators(language: str | None) -> tuple[str, str] | None:
 
 
 def _grouped(value, places: int, decimal_sep: str, thousand_sep: str) -> str:
-    text = f"{value:,.{places}f}" if places else f"{value:,}"
+    return _swap_signs(f"{value:,.{places}f}" if places else f"{value:,}", decimal_sep, thousand_sep)
+
+
+def _swap_signs(text: str, decimal_sep: str, thousand_sep: str) -> str:
+    """Python's grouped text of a number (“1,234.5”) with the language's signs."""
     return text.replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
 
 
@@ -230,6 +236,60 @@ class Formatter:
             if len(fraction) <= MAX_RATE_PLACES and len(whole.lstrip("-")) <= 3 and "E" not in text and "N" not in text:
                 return whole + self.separators[0] + fraction if point else whole
         return self.decimal(value, rate_places(value))
+
+    def row_writer(
+        self, is_rate: Sequence[bool], openings: Sequence[str], closing: str
+    ) -> Callable[[tuple], str | None]:
+        """A function writing a row of figures into markup in one call: for each figure, its opening, the figure as
+        `count` (or `rate`, where `is_rate`) writes it, `closing`. It answers None for a row it cannot write so — an
+        empty cell, a value of another type, a count of 10¹⁵ or more, a rate with an exponent, a third decimal or a
+        fourth whole digit — which the caller then writes figure by figure.
+
+        A national table page writes 700 rows of 17 figures: one str.format per row, its separators swapped after,
+        takes half the time of 17 calls. The text is the same: Python writes a count grouped with “,” and a rate as
+        its own text with “.” (str(), as `rate` does), so swapping the two signs for the language's gives what `count`
+        and `rate` give in the cases `write` lets through."""
+        if (
+            self.separators is None
+            or len(openings) != len(is_rate)
+            or _ROW_UNSAFE_MARKUP.search("".join([*openings, closing]))
+        ):
+            return lambda values: None
+        expected_types = tuple(Decimal if rate else int for rate in is_rate)
+        rates_of = _positions_getter([index for index, rate in enumerate(is_rate) if rate])
+        counts_of = _positions_getter([index for index, rate in enumerate(is_rate) if not rate])
+        # Decimal's __format__ is three times slower than its str(), which is `rate`'s text.
+        template = "".join(
+            opening + ("{!s}" if rate else "{:,}") + closing for opening, rate in zip(openings, is_rate, strict=True)
+        )
+        decimal_sep, thousand_sep = self.separators
+
+        def write(values: tuple) -> str | None:
+            if tuple(map(type, values)) != expected_types:
+                return None
+            counts = counts_of(values)
+            if counts and not (-_MAX_FAST < min(counts) and max(counts) < _MAX_FAST):
+                return None
+            rates = rates_of(values)
+            if rates and _RATE_OUT_OF_COMMON_CASE.search("|".join(map(str, rates))):
+                return None
+            return _swap_signs(template.format(*values), decimal_sep, thousand_sep)
+
+        return write
+
+
+# Markup a row writer cannot swap separators in (a sign, a placeholder, the swap's own stand-in).
+_ROW_UNSAFE_MARKUP = re.compile(r"[,.{}\0]")
+# A rate that `Formatter.rate` writes otherwise than its own text: a fourth whole digit (grouped), a third decimal,
+# an exponent, NaN or Infinity.
+_RATE_OUT_OF_COMMON_CASE = re.compile(r"\d{4}|\.\d{3}|[A-Za-z]")
+
+
+def _positions_getter(positions: list[int]) -> Callable[[tuple], tuple]:
+    """itemgetter(*positions), always giving a tuple (of one position it gives the value, of none it fails)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda values: tuple(values[position] for position in positions)
 
 
 def format_measure(value) -> str:

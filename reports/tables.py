@@ -1,5 +1,7 @@
 """django-tables2 tables of the report pages."""
 
+from operator import itemgetter
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
@@ -44,6 +46,13 @@ def figure_format(column: Column, numbers: Formatter):
     """How the column's figures are written: rates with the decimals the document printed (2,27; 1,2), counts
     grouped (7.540)."""
     return numbers.rate if column.is_rate else numbers.count
+
+
+def _values_of(keys: list[str]):
+    """itemgetter(*keys), always giving a tuple (itemgetter of one key gives the value, of none fails)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    return lambda record: tuple(record[key] for key in keys)
 
 
 class DistrictTable(tables.Table):
@@ -121,6 +130,12 @@ class DistrictTable(tables.Table):
             )
             for column in self.visible_columns
         ]
+        figures_of = _values_of([key for key, _format, _opening in figure_cells])
+        write_figures = formatter.row_writer(
+            [column.is_rate for column in self.visible_columns],
+            [opening for _key, _format, opening in figure_cells],
+            "</td>",
+        )
 
         parts = []
         for index, record in enumerate(self.data):
@@ -136,10 +151,14 @@ class DistrictTable(tables.Table):
             else:
                 cells += ['<a href="', text(locality_url(record["slug"])), '">', text(label), "</a>"]
             cells.append("</td>")
-            for key, format_figure, opening in figure_cells:
-                value = record[key]  # an int, a Decimal or None, as stored
-                # A formatted figure is digits and separators: nothing to escape.
-                cells += [opening, default if value is None else format_figure(value), "</td>"]
+            # A formatted figure is digits and separators: nothing to escape.
+            figures = write_figures(figures_of(record))
+            if figures is not None:
+                cells.append(figures)
+            else:  # an empty cell, or a figure out of the common case: figure by figure
+                for key, format_figure, opening in figure_cells:
+                    value = record[key]  # an int, a Decimal or None, as stored
+                    cells += [opening, default if value is None else format_figure(value), "</td>"]
             cells.append("</tr>")
             parts.append("".join(cells))
         return mark_safe("\n".join(parts))
