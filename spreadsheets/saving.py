@@ -114,6 +114,7 @@ class ExportWorkbook(Workbook):
         self.file_name = ""  # the name a download suggests (spreadsheets.export.workbook_filename)
         self._styles: dict[str, StyleArray] = {}
         self._edge_borders: dict[tuple, int] = {}  # (a cell's border id, the range's border id, edge) → border id
+        self._edges: dict[int, list] = {}  # a border id → the edges of a merged range it borders (_bordered_edges)
 
     def style(self, name: str, build) -> StyleArray:
         """A copy of the style `name`, which `build(cell)` sets on a scratch cell the first time (registering its
@@ -127,25 +128,40 @@ class ExportWorkbook(Workbook):
 
     def merge(self, ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
         """`ws.merge_cells(…)`, with the same result — the same merged cells, borders and protection under the same
-        style ids — but each distinct border a range's edge gives a cell worked out once per workbook: openpyxl adds a
-        Border to each edge cell's and hashes the sum twice (a third of a one-province export went into merging)."""
-        coord = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord
-        merged = MergedCellRange(ws, coord)  # gives the top-left cell the bottom-right one's sides, as openpyxl does
+        style ids — at a fraction of its cost (a third of a one-province export went into its 11 merges): the range is
+        built from its bounds rather than parsed from a coordinate, and each border openpyxl would work out by adding
+        two Borders and hashing the sum (the top-left cell's, then each edge cell's) is worked out once per workbook,
+        by the same sum, and looked up by the style ids it depends on after that."""
+        merged = MergedCellRange.__new__(MergedCellRange)  # not __init__: it parses a coordinate, then sums borders
+        CellRange.__init__(merged, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+        merged.ws = ws
+        cells = ws._cells
+        start = cells.get((min_row, min_col))
+        if start is None:
+            start = ws.cell(row=min_row, column=min_col)
+        merged.start_cell = start
+        if start._style is None:
+            start._style = StyleArray()
+        # MergedCellRange._get_borders(): the top-left cell takes the bottom-right one's right and bottom sides.
+        end = cells.get((max_row, max_col))
+        if end is not None:
+            end_border = end._style.borderId if end._style is not None else 0
+            key = (start._style.borderId, end_border, "corner")
+            if key not in self._edge_borders:
+                start.border += Border(right=end.border.right, bottom=end.border.bottom)
+                self._edge_borders[key] = start._style.borderId
+            start._style.borderId = self._edge_borders[key]
         ws.merged_cells.add(merged)
-        cells = merged.cells
-        next(cells)  # the top-left cell keeps its value
-        for row, column in cells:
-            ws._cells[row, column] = MergedCell(ws, row, column)
-        # MergedCellRange.format(): each edge's cells take that side of the top-left cell's border …
-        start = merged.start_cell
-        for edge in ("top", "left", "right", "bottom"):
-            side = getattr(start.border, edge)
-            if side and side.style is None:
-                continue  # as openpyxl: no border on that side, nothing to add
+        # Worksheet._clean_merge_range(): every other cell of the range becomes a MergedCell …
+        for row in range(min_row, max_row + 1):
+            for column in range(min_col, max_col + 1):
+                if row != min_row or column != min_col:
+                    cells[row, column] = MergedCell(ws, row, column)
+        # … then MergedCellRange.format(): each edge's cells take that side of the top-left cell's border, edge after
+        # edge (the order in which openpyxl registers the borders it makes) …
+        for edge, side in self._bordered_edges(start):
             for coord in getattr(merged, edge):
-                cell = ws._cells.get(coord)
-                if cell is None:
-                    cell = ws._cells[coord] = MergedCell(ws, *coord)
+                cell = cells[coord]
                 if cell._style is None:
                     cell._style = StyleArray()
                 key = (cell._style.borderId, start._style.borderId, edge)
@@ -154,13 +170,23 @@ class ExportWorkbook(Workbook):
                     self._edge_borders[key] = cell._style.borderId
                 cell._style.borderId = self._edge_borders[key]
         # … and every cell the top-left cell's protection: an equal copy, so the same protection id.
-        for coord in merged.cells:
-            cell = ws._cells.get(coord)
-            if cell is None:
-                cell = ws._cells[coord] = MergedCell(ws, *coord)
-            if cell._style is None:
-                cell._style = StyleArray()
-            cell._style.protectionId = start._style.protectionId
+        protection = start._style.protectionId
+        for row in range(min_row, max_row + 1):
+            for column in range(min_col, max_col + 1):
+                cell = cells[row, column]
+                if cell._style is None:
+                    cell._style = StyleArray()
+                cell._style.protectionId = protection
+
+    def _bordered_edges(self, cell: Cell) -> list[tuple[str, object]]:
+        """The edges of a merged range whose top-left cell is `cell` that take a side of its border, with that side
+        (MergedCellRange.format() skips a side without a style), for each border id once."""
+        border_id = cell._style.borderId
+        if border_id not in self._edges:
+            border = self._borders[border_id]
+            sides = [(edge, getattr(border, edge)) for edge in ("top", "left", "right", "bottom")]
+            self._edges[border_id] = [(edge, side) for edge, side in sides if not (side and side.style is None)]
+        return self._edges[border_id]
 
     def body(self, ws: Worksheet, first_row: int) -> SheetBody:
         self.bodies[ws] = SheetBody(ws, first_row)
