@@ -26,9 +26,11 @@ from openpyxl.cell._writer import etree_write_cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Border
+from openpyxl.styles import Alignment, Border, Font
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
@@ -105,6 +107,29 @@ class SheetBody:
                 self.ws._cells[(row, cell.column)] = cell
 
 
+# The borders openpyxl makes when merging — a cell's border plus sides of the range's — by the identity of the two
+# it adds: objects of a workbook's list of borders (openpyxl's default, the export's constants, earlier sums, all kept
+# here and never changed). Two borders add up to the same in every workbook, so each sum is made once per process,
+# not once per export; a border made anew for each workbook would be kept for ever, hence the bound.
+_MERGED_BORDERS: dict[tuple[int, int, str], tuple[Border, Border, Border]] = {}
+_MERGED_BORDERS_KEPT = 64
+
+
+def _merged_border(border: Border, source: Border, part: str) -> Border:
+    """`border` plus the right and bottom sides of `source` (`part` "corner": what MergedCellRange gives its top-left
+    cell from the bottom-right one), or plus its side `part` (what MergedCellRange.format gives an edge's cells)."""
+    kept = _MERGED_BORDERS.get((id(border), id(source), part))
+    if kept is not None:
+        return kept[2]
+    sides = {"right": source.right, "bottom": source.bottom} if part == "corner" else {part: getattr(source, part)}
+    total = border + Border(**sides)
+    if total == border:
+        total = border  # the same object: the workbook finds it at once (an equal one is compared field by field)
+    if len(_MERGED_BORDERS) < _MERGED_BORDERS_KEPT:
+        _MERGED_BORDERS[id(border), id(source), part] = (border, source, total)
+    return total
+
+
 class ExportWorkbook(Workbook):
     """An openpyxl workbook whose sheets may keep their data rows in a `SheetBody`; `save` writes them."""
 
@@ -112,45 +137,65 @@ class ExportWorkbook(Workbook):
         super().__init__()
         self.bodies: dict[Worksheet, SheetBody] = {}
         self.file_name = ""  # the name a download suggests (spreadsheets.export.workbook_filename)
-        self._styles: dict[str, StyleArray] = {}
-        self._edge_borders: dict[tuple, int] = {}  # (a cell's border id, the range's border id, edge) → border id
+        self._styles: dict[tuple, tuple] = {}  # (ids of its font, alignment, border; number format) → (…, array)
+        self._indexes: dict[int, tuple[object, int]] = {}  # id of a style object → (it, its index in its list)
         self._edges: dict[int, list] = {}  # a border id → the edges of a merged range it borders (_bordered_edges)
 
-    def style(self, name: str, build) -> StyleArray:
-        """A copy of the style `name`, which `build(cell)` sets on a scratch cell the first time (registering its
-        font, alignment and border with the workbook then, in the order and at the point openpyxl would have): setting
-        them cell by cell costs openpyxl a hash of each per cell."""
-        if name not in self._styles:
-            scratch = Cell(self.active)  # never placed in a sheet
-            build(scratch)
-            self._styles[name] = scratch._style
-        return StyleArray(self._styles[name])  # a copy: a merge changes the border of the cells it spans
+    def _registered(self, collection: IndexedList, value) -> int:
+        """`collection.add(value)` — the index of a font, alignment or border in the workbook's list of them, added
+        when new — remembered by the value's identity: openpyxl hashes a style object each time it is set on a cell,
+        walking all its fields, and compares it field by field with an equal one. The value is kept with its index,
+        so that its identity cannot pass to another object while the workbook lives."""
+        found = self._indexes.get(id(value))
+        if found is None:
+            found = self._indexes[id(value)] = (value, collection.add(value))
+        return found[1]
+
+    def style(
+        self, font: Font, alignment: Alignment, border: Border | None = None, number_format: str = ""
+    ) -> StyleArray:
+        """The style of a cell with this font, alignment, border and number format — objects made once per process
+        (spreadsheets.export's constants) — added to the workbook's styles the first time it is asked for, as setting
+        them on a cell would: the same ids. Shared: a caller that changes it takes a copy (a merge changes the border
+        of the cells it spans)."""
+        key = (id(font), id(alignment), id(border), number_format)
+        found = self._styles.get(key)
+        if found is None:
+            array = StyleArray()
+            array.fontId = self._registered(self._fonts, font)
+            array.alignmentId = self._registered(self._alignments, alignment)
+            if border is not None:
+                array.borderId = self._registered(self._borders, border)
+            if number_format:
+                # As openpyxl's NumberFormatDescriptor: a built-in format by its number, another added after them.
+                format_id = BUILTIN_FORMATS_REVERSE.get(number_format)
+                if format_id is None:
+                    format_id = self._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
+                array.numFmtId = format_id
+            found = self._styles[key] = (font, alignment, border, array)  # the objects kept, as in _registered
+        return found[3]
 
     def merge(self, ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
         """`ws.merge_cells(…)`, with the same result — the same merged cells, borders and protection under the same
         style ids — at a fraction of its cost (a third of a one-province export went into its 11 merges): the range is
-        built from its bounds rather than parsed from a coordinate, and each border openpyxl would work out by adding
-        two Borders and hashing the sum (the top-left cell's, then each edge cell's) is worked out once per workbook,
-        by the same sum, and looked up by the style ids it depends on after that."""
+        built from its bounds rather than parsed from a coordinate, and each border openpyxl makes by adding two
+        Borders is made once per process (_merged_border) and found in the workbook by its identity."""
         merged = MergedCellRange.__new__(MergedCellRange)  # not __init__: it parses a coordinate, then sums borders
         CellRange.__init__(merged, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
         merged.ws = ws
-        cells = ws._cells
+        cells, borders = ws._cells, self._borders
         start = cells.get((min_row, min_col))
         if start is None:
             start = ws.cell(row=min_row, column=min_col)
         merged.start_cell = start
         if start._style is None:
             start._style = StyleArray()
+        style = start._style
         # MergedCellRange._get_borders(): the top-left cell takes the bottom-right one's right and bottom sides.
         end = cells.get((max_row, max_col))
         if end is not None:
-            end_border = end._style.borderId if end._style is not None else 0
-            key = (start._style.borderId, end_border, "corner")
-            if key not in self._edge_borders:
-                start.border += Border(right=end.border.right, bottom=end.border.bottom)
-                self._edge_borders[key] = start._style.borderId
-            start._style.borderId = self._edge_borders[key]
+            end_border = borders[end._style.borderId if end._style is not None else 0]
+            style.borderId = self._registered(borders, _merged_border(borders[style.borderId], end_border, "corner"))
         ws.merged_cells.add(merged)
         # Worksheet._clean_merge_range(): every other cell of the range becomes a MergedCell …
         for row in range(min_row, max_row + 1):
@@ -158,34 +203,35 @@ class ExportWorkbook(Workbook):
                 if row != min_row or column != min_col:
                     cells[row, column] = MergedCell(ws, row, column)
         # … then MergedCellRange.format(): each edge's cells take that side of the top-left cell's border, edge after
-        # edge (the order in which openpyxl registers the borders it makes) …
-        for edge, side in self._bordered_edges(start):
+        # edge (the order in which openpyxl adds the borders it makes to the workbook) …
+        for edge in ("top", "left", "right", "bottom"):
+            if edge not in self._bordered_edges(style.borderId):
+                continue
+            source = borders[style.borderId]
             for coord in getattr(merged, edge):
                 cell = cells[coord]
                 if cell._style is None:
                     cell._style = StyleArray()
-                key = (cell._style.borderId, start._style.borderId, edge)
-                if key not in self._edge_borders:
-                    cell.border += Border(**{edge: side})  # openpyxl's own sum, registered as it would be
-                    self._edge_borders[key] = cell._style.borderId
-                cell._style.borderId = self._edge_borders[key]
+                total = _merged_border(borders[cell._style.borderId], source, edge)
+                cell._style.borderId = self._registered(borders, total)
         # … and every cell the top-left cell's protection: an equal copy, so the same protection id.
-        protection = start._style.protectionId
         for row in range(min_row, max_row + 1):
             for column in range(min_col, max_col + 1):
                 cell = cells[row, column]
                 if cell._style is None:
                     cell._style = StyleArray()
-                cell._style.protectionId = protection
+                cell._style.protectionId = style.protectionId
 
-    def _bordered_edges(self, cell: Cell) -> list[tuple[str, object]]:
-        """The edges of a merged range whose top-left cell is `cell` that take a side of its border, with that side
-        (MergedCellRange.format() skips a side without a style), for each border id once."""
-        border_id = cell._style.borderId
+    def _bordered_edges(self, border_id: int) -> list[str]:
+        """The edges of a merged range whose top-left cell has this border that take a side of it
+        (MergedCellRange.format skips a side without a style), for each border id once."""
         if border_id not in self._edges:
             border = self._borders[border_id]
-            sides = [(edge, getattr(border, edge)) for edge in ("top", "left", "right", "bottom")]
-            self._edges[border_id] = [(edge, side) for edge, side in sides if not (side and side.style is None)]
+            self._edges[border_id] = [
+                edge
+                for edge in ("top", "left", "right", "bottom")
+                if not (getattr(border, edge) and getattr(border, edge).style is None)
+            ]
         return self._edges[border_id]
 
     def body(self, ws: Worksheet, first_row: int) -> SheetBody:
