@@ -85,7 +85,6 @@ def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
     findings = _findings_by_appendix(tables)
     workbook = saving.ExportWorkbook()
     workbook.file_name = workbook_filename(plan, code, names)
-    workbook.remove(workbook.active)
     workbook.properties.title = f"{plan.reference} — {plan.issuer}"
     workbook.properties.subject = plan.title[:250]
     workbook.properties.identifier = WORKBOOK_IDENTIFIER_PREFIX + plan.slug
