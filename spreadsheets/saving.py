@@ -18,7 +18,7 @@ import datetime
 from decimal import Decimal
 from io import BytesIO
 from numbers import Number
-from xml.etree.ElementTree import tostring
+from xml.etree.ElementTree import tostring as element_text
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl.cell import Cell, MergedCell
@@ -26,19 +26,33 @@ from openpyxl.cell._writer import etree_write_cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Alignment, Border, Font
+from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.styles import Alignment, Border, Font, Protection
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
+from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension, SheetDimension
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.functions import Element, SubElement
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import (
+    ARC_APP,
+    ARC_CORE,
+    ARC_ROOT_RELS,
+    ARC_STYLE,
+    ARC_THEME,
+    ARC_WORKBOOK,
+    ARC_WORKBOOK_RELS,
+)
+from openpyxl.xml.functions import Element, SubElement, tostring
 
 # Written where the rows go and replaced by them: markup cannot be written through the XML writer, and a text
 # with neither "<" nor "&" is written as it is. Only the first occurrence is replaced: a sheet's text after its
@@ -131,6 +145,20 @@ def _merged_border(border: Border, source: Border, part: str) -> Border:
     return total
 
 
+# The first alignment and protection of every workbook (openpyxl makes equal ones for each): the same objects in
+# every export's workbook, so that its stylesheet can be known by the identity of what is in it (_STYLESHEETS).
+_NO_ALIGNMENT, _NO_PROTECTION = Alignment(), Protection()
+
+# A workbook's styles.xml, by what it is made of: the identity of each font, fill, border, alignment and protection in
+# the workbook's lists (objects made once per process — openpyxl's defaults, the export's constants, the borders of
+# _MERGED_BORDERS — kept here with the file, so that no other object can take their identity, and never changed), its
+# number formats and its cells' style arrays. A one-province export's workbook has the styles of every other
+# one-province export: writing the stylesheet was a tenth of its time. Nothing a write changes is in it but which
+# styles the cells use, and those are the key. Bounded: a workbook of styles of its own is written, not kept.
+_STYLESHEETS: dict[tuple, tuple[list, bytes]] = {}
+_STYLESHEETS_KEPT = 32
+
+
 class ExportWorkbook(Workbook):
     """An openpyxl workbook whose sheets may keep their data rows in a `SheetBody`; `save` writes them."""
 
@@ -140,6 +168,10 @@ class ExportWorkbook(Workbook):
         # that in Workbook.__init__; the workbook is an ordinary one after it.
         super().__init__(write_only=True)
         self._Workbook__write_only = False
+        self._alignments = IndexedList([_NO_ALIGNMENT])
+        self._protections = IndexedList([_NO_PROTECTION])
+        # The named, table and differential styles as Workbook.__init__ made them (stylesheet_key).
+        self._made = (self._named_styles, list(self._named_styles), self._table_styles, self._differential_styles)
         self.bodies: dict[Worksheet, SheetBody] = {}
         self.file_name = ""  # the name a download suggests (spreadsheets.export.workbook_filename)
         self._styles: dict[tuple, tuple] = {}  # (ids of its font, alignment, border; number format) → (…, array)
@@ -239,6 +271,27 @@ class ExportWorkbook(Workbook):
             ]
         return self._edges[border_id]
 
+    def stylesheet_key(self) -> tuple | None:
+        """What the workbook's stylesheet is made of (see _STYLESHEETS); None when it has named, table or
+        differential styles or colours other than those every workbook starts with."""
+        named, named_styles, table_styles, differential_styles = self._made
+        if (
+            self._named_styles is not named
+            or list(self._named_styles) != named_styles
+            or self._table_styles is not table_styles
+            or table_styles.tableStyle
+            or self._differential_styles is not differential_styles
+            or differential_styles.styles
+            or self._colors is not COLOR_INDEX
+        ):
+            return None
+        lists = (self._fonts, self._fills, self._borders, self._alignments, self._protections)
+        return (
+            *(tuple(map(id, objects)) for objects in lists),
+            tuple(self._number_formats),
+            tuple(map(tuple, self._cell_styles)),
+        )
+
     def body(self, ws: Worksheet, first_row: int) -> SheetBody:
         self.bodies[ws] = SheetBody(ws, first_row)
         return self.bodies[ws]
@@ -255,6 +308,27 @@ def save_workbook(workbook: Workbook, output) -> None:
 
 
 class _ExcelWriter(ExcelWriter):
+    def write_data(self):
+        # As ExcelWriter.write_data, the stylesheet of an ExportWorkbook written once per process (_STYLESHEETS).
+        if len(self.workbook.custom_doc_props) >= 1:
+            return super().write_data()  # custom properties: openpyxl's own writing, as it is
+        archive = self._archive
+        archive.writestr(ARC_APP, tostring(ExtendedProperties().to_tree()))
+        archive.writestr(ARC_CORE, tostring(self.workbook.properties.to_tree()))
+        archive.writestr(ARC_THEME, self.workbook.loaded_theme or theme_xml)
+        self._write_worksheets()
+        self._write_chartsheets()
+        self._write_images()
+        self._write_charts()
+        self._write_external_links()
+        archive.writestr(ARC_STYLE, _stylesheet(self.workbook))
+        writer = WorkbookWriter(self.workbook)
+        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, writer.write())
+        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        self._merge_vba()
+        self.manifest._write(archive, self.workbook)
+
     def write_worksheet(self, ws):
         # As ExcelWriter.write_worksheet for a workbook in normal mode, in memory rather than through a temporary file.
         ws._drawing = SpreadsheetDrawing()
@@ -266,6 +340,25 @@ class _ExcelWriter(ExcelWriter):
         head, tail = writer.out.getvalue().split(_ROWS_MARK.encode(), 1)
         self._archive.writestr(ws.path[1:], b"".join([head, writer.rows_xml(), tail]))
         self.manifest.append(ws)
+
+
+def _stylesheet(workbook: Workbook) -> bytes:
+    """The workbook's styles.xml, as openpyxl writes it."""
+    key = workbook.stylesheet_key() if isinstance(workbook, ExportWorkbook) else None
+    kept = _STYLESHEETS.get(key) if key is not None else None
+    if kept is not None:
+        return kept[1]
+    xml = tostring(write_stylesheet(workbook))
+    if key is not None and len(_STYLESHEETS) < _STYLESHEETS_KEPT:
+        objects = [
+            *workbook._fonts,
+            *workbook._fills,
+            *workbook._borders,
+            *workbook._alignments,
+            *workbook._protections,
+        ]
+        _STYLESHEETS[key] = (objects, xml)
+    return xml
 
 
 def _escape(text: str) -> str:
@@ -290,7 +383,7 @@ class _Collector:
         self.parts = parts
 
     def write(self, element) -> None:
-        self.parts.append(tostring(element, encoding="unicode"))
+        self.parts.append(element_text(element, encoding="unicode"))
 
 
 class _SheetWriter(WorksheetWriter):
