@@ -12,6 +12,11 @@ A sheet's data rows — the thousands of cells of a national table — need not 
 `SheetBody` keeps them as values with their built styles, and they are written from there, after the sheet's
 own cells (title and header) and merged with them where a range of the body is merged (its cells are then made
 openpyxl cells first, so that openpyxl merges them as it always did).
+
+What every export's workbook has in common is made once per process, never per export: its fonts, alignments and
+the borders its merges add up are the same objects in every workbook, found in each by identity rather than hashed,
+and its styles.xml is kept by the styles it is made of (_STYLESHEETS) — a one-province export spent nearly a third of its
+time on these.
 """
 
 import datetime
