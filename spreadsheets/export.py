@@ -160,8 +160,8 @@ def _font(*, bold=False, italic=False, size=TABLE_SIZE) -> Font:
 
 
 @functools.cache
-def _alignment(horizontal: str, *, wrap=True) -> Alignment:
-    return Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap or None)
+def _alignment(horizontal: str, *, wrap=True, indent=0) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap or None, indent=indent)
 
 
 def _lines(text, width: float) -> int:
@@ -535,9 +535,7 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
                 cell = _put(ws, row, index, value)
                 cell._style = copy(styles.array(column, False, value))
                 if column.role == Role.TEXT:
-                    cell.alignment = Alignment(
-                        horizontal=column.align, vertical="center", wrap_text=True, indent=1 if index == 6 else 0
-                    )
+                    cell.alignment = _alignment(column.align, indent=1 if index == 6 else 0)
                     lines = max(lines, _lines(value, column.width))
             _set_height(ws, row, lines)
             row += 1

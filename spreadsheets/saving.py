@@ -15,8 +15,8 @@ openpyxl cells first, so that openpyxl merges them as it always did).
 
 What every export's workbook has in common is made once per process, never per export: its fonts, alignments and
 the borders its merges add up are the same objects in every workbook, found in each by identity rather than hashed,
-and its styles.xml is kept by the styles it is made of (_STYLESHEETS) — a one-province export spent nearly a third of its
-time on these.
+and its styles.xml is kept by the styles it is made of (_STYLESHEETS) — a one-province export spent nearly a third
+of its time on these.
 """
 
 import datetime
@@ -130,7 +130,8 @@ class SheetBody:
 # The borders openpyxl makes when merging — a cell's border plus sides of the range's — by the identity of the two
 # it adds: objects of a workbook's list of borders (openpyxl's default, the export's constants, earlier sums, all kept
 # here and never changed). Two borders add up to the same in every workbook, so each sum is made once per process,
-# not once per export; a border made anew for each workbook would be kept for ever, hence the bound.
+# not once per export. Emptied when full (a border made anew for each workbook would be kept for ever): what is in
+# use is kept again at its next use.
 _MERGED_BORDERS: dict[tuple[int, int, str], tuple[Border, Border, Border]] = {}
 _MERGED_BORDERS_KEPT = 64
 
@@ -145,8 +146,9 @@ def _merged_border(border: Border, source: Border, part: str) -> Border:
     total = border + Border(**sides)
     if total == border:
         total = border  # the same object: the workbook finds it at once (an equal one is compared field by field)
-    if len(_MERGED_BORDERS) < _MERGED_BORDERS_KEPT:
-        _MERGED_BORDERS[id(border), id(source), part] = (border, source, total)
+    if len(_MERGED_BORDERS) >= _MERGED_BORDERS_KEPT:
+        _MERGED_BORDERS.clear()
+    _MERGED_BORDERS[id(border), id(source), part] = (border, source, total)
     return total
 
 
@@ -159,7 +161,7 @@ _NO_ALIGNMENT, _NO_PROTECTION = Alignment(), Protection()
 # _MERGED_BORDERS — kept here with the file, so that no other object can take their identity, and never changed), its
 # number formats and its cells' style arrays. A one-province export's workbook has the styles of every other
 # one-province export: writing the stylesheet was a tenth of its time. Nothing a write changes is in it but which
-# styles the cells use, and those are the key. Bounded: a workbook of styles of its own is written, not kept.
+# styles the cells use, and those are the key. Emptied when full, as _MERGED_BORDERS.
 _STYLESHEETS: dict[tuple, tuple[list, bytes]] = {}
 _STYLESHEETS_KEPT = 32
 
@@ -354,7 +356,9 @@ def _stylesheet(workbook: Workbook) -> bytes:
     if kept is not None:
         return kept[1]
     xml = tostring(write_stylesheet(workbook))
-    if key is not None and len(_STYLESHEETS) < _STYLESHEETS_KEPT:
+    if key is not None:
+        if len(_STYLESHEETS) >= _STYLESHEETS_KEPT:
+            _STYLESHEETS.clear()
         objects = [
             *workbook._fonts,
             *workbook._fills,
