@@ -9,6 +9,7 @@ so the reader's Excel shows 7.540 and 2,27 in their own locale — a rate with t
 printed it with (1,2).
 """
 
+import functools
 import math
 from copy import copy
 from io import BytesIO
@@ -84,7 +85,6 @@ def plan_workbook(plan: Plan, code: str | None = None) -> saving.ExportWorkbook:
     findings = _findings_by_appendix(tables)
     workbook = saving.ExportWorkbook()
     workbook.file_name = workbook_filename(plan, code, names)
-    workbook.remove(workbook.active)
     workbook.properties.title = f"{plan.reference} — {plan.issuer}"
     workbook.properties.subject = plan.title[:250]
     workbook.properties.identifier = WORKBOOK_IDENTIFIER_PREFIX + plan.slug
@@ -150,8 +150,18 @@ def _keep_text(cell: Cell, value) -> Cell:
     return cell
 
 
+# The export's fonts and alignments are made once per process and shared by every workbook (openpyxl never changes
+# a style object once it is set: a cell's font is read through a proxy that refuses changes). A workbook finds an
+# object it has been given before by its identity (saving.ExportWorkbook.style); a new equal object would cost
+# openpyxl a hash and a comparison field by field.
+@functools.cache
 def _font(*, bold=False, italic=False, size=TABLE_SIZE) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+@functools.cache
+def _alignment(horizontal: str, *, wrap=True, indent=0) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap or None, indent=indent)
 
 
 def _lines(text, width: float) -> int:
@@ -222,20 +232,14 @@ def _write_title(
     ws: Worksheet, row: int, text: str, last_column: int, width: float, *, bold=False, italic=False, size=TITLE_SIZE
 ) -> None:
     cell = _put(ws, row, 1, text)
-    cell.font = _font(bold=bold, italic=italic, size=size)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell._style = copy(ws.parent.style(_font(bold=bold, italic=italic, size=size), _alignment("center")))
     ws.parent.merge(ws, row, 1, row, last_column)
     _set_height(ws, row, _lines(text, width * TABLE_SIZE / size), size)
 
 
 def _header_cell(ws: Worksheet, row: int, column: int, text: str) -> None:
-    _put(ws, row, column, text)._style = ws.parent.style("header", _header_style)
-
-
-def _header_style(cell: Cell) -> None:
-    cell.font = _font(bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    cell.border = BORDER
+    # A copy: merging the header's cells changes their borders.
+    _put(ws, row, column, text)._style = copy(ws.parent.style(_font(bold=True), _alignment("center"), BORDER))
 
 
 def _write_header(ws: Worksheet, layout: SheetLayout) -> None:
@@ -322,16 +326,11 @@ class _CellStyles:
             number_format = figure_format(column, value)
         key = (column.role, column.align, bold, number_format)
         if key not in self.arrays:
-            cell = Cell(self.ws)  # a scratch cell, never placed: it registers the style with the workbook
-            cell.border = BORDER
-            cell.font = _font(bold=bold)
             if column.role == Role.FIGURE:
-                if number_format:
-                    cell.number_format = number_format
-                cell.alignment = Alignment(horizontal="right", vertical="center")
+                alignment = _alignment("right", wrap=False)
             else:
-                cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
-            self.arrays[key] = cell._style
+                alignment = _alignment(column.align)
+            self.arrays[key] = self.ws.parent.style(_font(bold=bold), alignment, BORDER, number_format)
         return self.arrays[key]
 
 
@@ -536,9 +535,7 @@ def write_findings_sheet(ws: Worksheet, layout: SheetLayout, findings: list[Find
                 cell = _put(ws, row, index, value)
                 cell._style = copy(styles.array(column, False, value))
                 if column.role == Role.TEXT:
-                    cell.alignment = Alignment(
-                        horizontal=column.align, vertical="center", wrap_text=True, indent=1 if index == 6 else 0
-                    )
+                    cell.alignment = _alignment(column.align, indent=1 if index == 6 else 0)
                     lines = max(lines, _lines(value, column.width))
             _set_height(ws, row, lines)
             row += 1

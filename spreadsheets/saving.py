@@ -12,13 +12,18 @@ A sheet's data rows — the thousands of cells of a national table — need not 
 `SheetBody` keeps them as values with their built styles, and they are written from there, after the sheet's
 own cells (title and header) and merged with them where a range of the body is merged (its cells are then made
 openpyxl cells first, so that openpyxl merges them as it always did).
+
+What every export's workbook has in common is made once per process, never per export: its fonts, alignments and
+the borders its merges add up are the same objects in every workbook, found in each by identity rather than hashed,
+and its styles.xml is kept by the styles it is made of (_STYLESHEETS) — a one-province export spent nearly a third
+of its time on these.
 """
 
 import datetime
 from decimal import Decimal
 from io import BytesIO
 from numbers import Number
-from xml.etree.ElementTree import tostring
+from xml.etree.ElementTree import tostring as element_text
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl.cell import Cell, MergedCell
@@ -26,16 +31,33 @@ from openpyxl.cell._writer import etree_write_cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Border
+from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.styles import Alignment, Border, Font, Protection
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
+from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension, SheetDimension
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import (
+    ARC_APP,
+    ARC_CORE,
+    ARC_ROOT_RELS,
+    ARC_STYLE,
+    ARC_THEME,
+    ARC_WORKBOOK,
+    ARC_WORKBOOK_RELS,
+)
+from openpyxl.xml.functions import Element, SubElement, tostring
 
 # Written where the rows go and replaced by them: markup cannot be written through the XML writer, and a text
 # with neither "<" nor "&" is written as it is. Only the first occurrence is replaced: a sheet's text after its
@@ -105,62 +127,177 @@ class SheetBody:
                 self.ws._cells[(row, cell.column)] = cell
 
 
+# The borders openpyxl makes when merging — a cell's border plus sides of the range's — by the identity of the two
+# it adds: objects of a workbook's list of borders (openpyxl's default, the export's constants, earlier sums, all kept
+# here and never changed). Two borders add up to the same in every workbook, so each sum is made once per process,
+# not once per export. Emptied when full (a border made anew for each workbook would be kept for ever): what is in
+# use is kept again at its next use.
+_MERGED_BORDERS: dict[tuple[int, int, str], tuple[Border, Border, Border]] = {}
+_MERGED_BORDERS_KEPT = 64
+
+
+def _merged_border(border: Border, source: Border, part: str) -> Border:
+    """`border` plus the right and bottom sides of `source` (`part` "corner": what MergedCellRange gives its top-left
+    cell from the bottom-right one), or plus its side `part` (what MergedCellRange.format gives an edge's cells)."""
+    kept = _MERGED_BORDERS.get((id(border), id(source), part))
+    if kept is not None:
+        return kept[2]
+    sides = {"right": source.right, "bottom": source.bottom} if part == "corner" else {part: getattr(source, part)}
+    total = border + Border(**sides)
+    if total == border:
+        total = border  # the same object: the workbook finds it at once (an equal one is compared field by field)
+    if len(_MERGED_BORDERS) >= _MERGED_BORDERS_KEPT:
+        _MERGED_BORDERS.clear()
+    _MERGED_BORDERS[id(border), id(source), part] = (border, source, total)
+    return total
+
+
+# The first alignment and protection of every workbook (openpyxl makes equal ones for each): the same objects in
+# every export's workbook, so that its stylesheet can be known by the identity of what is in it (_STYLESHEETS).
+_NO_ALIGNMENT, _NO_PROTECTION = Alignment(), Protection()
+
+# A workbook's styles.xml, by what it is made of: the identity of each font, fill, border, alignment and protection in
+# the workbook's lists (objects made once per process — openpyxl's defaults, the export's constants, the borders of
+# _MERGED_BORDERS — kept here with the file, so that no other object can take their identity, and never changed), its
+# number formats and its cells' style arrays. A one-province export's workbook has the styles of every other
+# one-province export: writing the stylesheet was a tenth of its time. Nothing a write changes is in it but which
+# styles the cells use, and those are the key. Emptied when full, as _MERGED_BORDERS.
+_STYLESHEETS: dict[tuple, tuple[list, bytes]] = {}
+_STYLESHEETS_KEPT = 32
+
+
 class ExportWorkbook(Workbook):
     """An openpyxl workbook whose sheets may keep their data rows in a `SheetBody`; `save` writes them."""
 
     def __init__(self):
-        super().__init__()
+        # Without the empty sheet openpyxl starts a workbook with, which the export removed at once: making a sheet
+        # (its page setup, margins, views, header and footer objects) costs about 0,3 ms. `write_only` decides only
+        # that in Workbook.__init__; the workbook is an ordinary one after it.
+        super().__init__(write_only=True)
+        self._Workbook__write_only = False
+        self._alignments = IndexedList([_NO_ALIGNMENT])
+        self._protections = IndexedList([_NO_PROTECTION])
+        # The named, table and differential styles as Workbook.__init__ made them (stylesheet_key).
+        self._made = (self._named_styles, list(self._named_styles), self._table_styles, self._differential_styles)
         self.bodies: dict[Worksheet, SheetBody] = {}
         self.file_name = ""  # the name a download suggests (spreadsheets.export.workbook_filename)
-        self._styles: dict[str, StyleArray] = {}
-        self._edge_borders: dict[tuple, int] = {}  # (a cell's border id, the range's border id, edge) → border id
+        self._styles: dict[tuple, tuple] = {}  # (ids of its font, alignment, border; number format) → (…, array)
+        self._indexes: dict[int, tuple[object, int]] = {}  # id of a style object → (it, its index in its list)
+        self._edges: dict[int, list] = {}  # a border id → the edges of a merged range it borders (_bordered_edges)
 
-    def style(self, name: str, build) -> StyleArray:
-        """A copy of the style `name`, which `build(cell)` sets on a scratch cell the first time (registering its
-        font, alignment and border with the workbook then, in the order and at the point openpyxl would have): setting
-        them cell by cell costs openpyxl a hash of each per cell."""
-        if name not in self._styles:
-            scratch = Cell(self.active)  # never placed in a sheet
-            build(scratch)
-            self._styles[name] = scratch._style
-        return StyleArray(self._styles[name])  # a copy: a merge changes the border of the cells it spans
+    def _registered(self, collection: IndexedList, value) -> int:
+        """`collection.add(value)` — the index of a font, alignment or border in the workbook's list of them, added
+        when new — remembered by the value's identity: openpyxl hashes a style object each time it is set on a cell,
+        walking all its fields, and compares it field by field with an equal one. The value is kept with its index,
+        so that its identity cannot pass to another object while the workbook lives."""
+        found = self._indexes.get(id(value))
+        if found is None:
+            found = self._indexes[id(value)] = (value, collection.add(value))
+        return found[1]
+
+    def style(
+        self, font: Font, alignment: Alignment, border: Border | None = None, number_format: str = ""
+    ) -> StyleArray:
+        """The style of a cell with this font, alignment, border and number format — objects made once per process
+        (spreadsheets.export's constants) — added to the workbook's styles the first time it is asked for, as setting
+        them on a cell would: the same ids. Shared: a caller that changes it takes a copy (a merge changes the border
+        of the cells it spans)."""
+        key = (id(font), id(alignment), id(border), number_format)
+        found = self._styles.get(key)
+        if found is None:
+            array = StyleArray()
+            array.fontId = self._registered(self._fonts, font)
+            array.alignmentId = self._registered(self._alignments, alignment)
+            if border is not None:
+                array.borderId = self._registered(self._borders, border)
+            if number_format:
+                # As openpyxl's NumberFormatDescriptor: a built-in format by its number, another added after them.
+                format_id = BUILTIN_FORMATS_REVERSE.get(number_format)
+                if format_id is None:
+                    format_id = self._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
+                array.numFmtId = format_id
+            found = self._styles[key] = (font, alignment, border, array)  # the objects kept, as in _registered
+        return found[3]
 
     def merge(self, ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
         """`ws.merge_cells(…)`, with the same result — the same merged cells, borders and protection under the same
-        style ids — but each distinct border a range's edge gives a cell worked out once per workbook: openpyxl adds a
-        Border to each edge cell's and hashes the sum twice (a third of a one-province export went into merging)."""
-        coord = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord
-        merged = MergedCellRange(ws, coord)  # gives the top-left cell the bottom-right one's sides, as openpyxl does
+        style ids — at a fraction of its cost (a third of a one-province export went into its 11 merges): the range is
+        built from its bounds rather than parsed from a coordinate, and each border openpyxl makes by adding two
+        Borders is made once per process (_merged_border) and found in the workbook by its identity."""
+        merged = MergedCellRange.__new__(MergedCellRange)  # not __init__: it parses a coordinate, then sums borders
+        CellRange.__init__(merged, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+        merged.ws = ws
+        cells, borders = ws._cells, self._borders
+        start = cells.get((min_row, min_col))
+        if start is None:
+            start = ws.cell(row=min_row, column=min_col)
+        merged.start_cell = start
+        if start._style is None:
+            start._style = StyleArray()
+        style = start._style
+        # MergedCellRange._get_borders(): the top-left cell takes the bottom-right one's right and bottom sides.
+        end = cells.get((max_row, max_col))
+        if end is not None:
+            end_border = borders[end._style.borderId if end._style is not None else 0]
+            style.borderId = self._registered(borders, _merged_border(borders[style.borderId], end_border, "corner"))
         ws.merged_cells.add(merged)
-        cells = merged.cells
-        next(cells)  # the top-left cell keeps its value
-        for row, column in cells:
-            ws._cells[row, column] = MergedCell(ws, row, column)
-        # MergedCellRange.format(): each edge's cells take that side of the top-left cell's border …
-        start = merged.start_cell
+        # Worksheet._clean_merge_range(): every other cell of the range becomes a MergedCell …
+        for row in range(min_row, max_row + 1):
+            for column in range(min_col, max_col + 1):
+                if row != min_row or column != min_col:
+                    cells[row, column] = MergedCell(ws, row, column)
+        # … then MergedCellRange.format(): each edge's cells take that side of the top-left cell's border, edge after
+        # edge (the order in which openpyxl adds the borders it makes to the workbook) …
         for edge in ("top", "left", "right", "bottom"):
-            side = getattr(start.border, edge)
-            if side and side.style is None:
-                continue  # as openpyxl: no border on that side, nothing to add
+            if edge not in self._bordered_edges(style.borderId):
+                continue
+            source = borders[style.borderId]
             for coord in getattr(merged, edge):
-                cell = ws._cells.get(coord)
-                if cell is None:
-                    cell = ws._cells[coord] = MergedCell(ws, *coord)
+                cell = cells[coord]
                 if cell._style is None:
                     cell._style = StyleArray()
-                key = (cell._style.borderId, start._style.borderId, edge)
-                if key not in self._edge_borders:
-                    cell.border += Border(**{edge: side})  # openpyxl's own sum, registered as it would be
-                    self._edge_borders[key] = cell._style.borderId
-                cell._style.borderId = self._edge_borders[key]
+                total = _merged_border(borders[cell._style.borderId], source, edge)
+                cell._style.borderId = self._registered(borders, total)
         # … and every cell the top-left cell's protection: an equal copy, so the same protection id.
-        for coord in merged.cells:
-            cell = ws._cells.get(coord)
-            if cell is None:
-                cell = ws._cells[coord] = MergedCell(ws, *coord)
-            if cell._style is None:
-                cell._style = StyleArray()
-            cell._style.protectionId = start._style.protectionId
+        for row in range(min_row, max_row + 1):
+            for column in range(min_col, max_col + 1):
+                cell = cells[row, column]
+                if cell._style is None:
+                    cell._style = StyleArray()
+                cell._style.protectionId = style.protectionId
+
+    def _bordered_edges(self, border_id: int) -> list[str]:
+        """The edges of a merged range whose top-left cell has this border that take a side of it
+        (MergedCellRange.format skips a side without a style), for each border id once."""
+        if border_id not in self._edges:
+            border = self._borders[border_id]
+            self._edges[border_id] = [
+                edge
+                for edge in ("top", "left", "right", "bottom")
+                if not (getattr(border, edge) and getattr(border, edge).style is None)
+            ]
+        return self._edges[border_id]
+
+    def stylesheet_key(self) -> tuple | None:
+        """What the workbook's stylesheet is made of (see _STYLESHEETS); None when it has named, table or
+        differential styles or colours other than those every workbook starts with."""
+        named, named_styles, table_styles, differential_styles = self._made
+        if (
+            self._named_styles is not named
+            or list(self._named_styles) != named_styles
+            or self._table_styles is not table_styles
+            or table_styles.tableStyle
+            or self._differential_styles is not differential_styles
+            or differential_styles.styles
+            or self._colors is not COLOR_INDEX
+        ):
+            return None
+        lists = (self._fonts, self._fills, self._borders, self._alignments, self._protections)
+        return (
+            *(tuple(map(id, objects)) for objects in lists),
+            tuple(self._number_formats),
+            tuple(map(tuple, self._cell_styles)),
+        )
 
     def body(self, ws: Worksheet, first_row: int) -> SheetBody:
         self.bodies[ws] = SheetBody(ws, first_row)
@@ -178,6 +315,27 @@ def save_workbook(workbook: Workbook, output) -> None:
 
 
 class _ExcelWriter(ExcelWriter):
+    def write_data(self):
+        # As ExcelWriter.write_data, the stylesheet of an ExportWorkbook written once per process (_STYLESHEETS).
+        if len(self.workbook.custom_doc_props) >= 1:
+            return super().write_data()  # custom properties: openpyxl's own writing, as it is
+        archive = self._archive
+        archive.writestr(ARC_APP, tostring(ExtendedProperties().to_tree()))
+        archive.writestr(ARC_CORE, tostring(self.workbook.properties.to_tree()))
+        archive.writestr(ARC_THEME, self.workbook.loaded_theme or theme_xml)
+        self._write_worksheets()
+        self._write_chartsheets()
+        self._write_images()
+        self._write_charts()
+        self._write_external_links()
+        archive.writestr(ARC_STYLE, _stylesheet(self.workbook))
+        writer = WorkbookWriter(self.workbook)
+        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, writer.write())
+        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        self._merge_vba()
+        self.manifest._write(archive, self.workbook)
+
     def write_worksheet(self, ws):
         # As ExcelWriter.write_worksheet for a workbook in normal mode, in memory rather than through a temporary file.
         ws._drawing = SpreadsheetDrawing()
@@ -189,6 +347,27 @@ class _ExcelWriter(ExcelWriter):
         head, tail = writer.out.getvalue().split(_ROWS_MARK.encode(), 1)
         self._archive.writestr(ws.path[1:], b"".join([head, writer.rows_xml(), tail]))
         self.manifest.append(ws)
+
+
+def _stylesheet(workbook: Workbook) -> bytes:
+    """The workbook's styles.xml, as openpyxl writes it."""
+    key = workbook.stylesheet_key() if isinstance(workbook, ExportWorkbook) else None
+    kept = _STYLESHEETS.get(key) if key is not None else None
+    if kept is not None:
+        return kept[1]
+    xml = tostring(write_stylesheet(workbook))
+    if key is not None:
+        if len(_STYLESHEETS) >= _STYLESHEETS_KEPT:
+            _STYLESHEETS.clear()
+        objects = [
+            *workbook._fonts,
+            *workbook._fills,
+            *workbook._borders,
+            *workbook._alignments,
+            *workbook._protections,
+        ]
+        _STYLESHEETS[key] = (objects, xml)
+    return xml
 
 
 def _escape(text: str) -> str:
@@ -213,7 +392,7 @@ class _Collector:
         self.parts = parts
 
     def write(self, element) -> None:
-        self.parts.append(tostring(element, encoding="unicode"))
+        self.parts.append(element_text(element, encoding="unicode"))
 
 
 class _SheetWriter(WorksheetWriter):
@@ -230,6 +409,16 @@ class _SheetWriter(WorksheetWriter):
         columns = {column for _row, column in self.ws._cells} | {1, self.body.width}
         reference = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
         self.xf.send(SheetDimension(reference).to_tree())
+
+    def write_merged_cells(self):
+        # As WorksheetWriter.write_merged_cells, the element built from the ranges themselves: openpyxl parsed each
+        # range's coordinate back into a MergeCell, then serialised those field by field.
+        ranges = self.ws.merged_cells
+        if ranges:
+            element = Element("mergeCells", {"count": str(len(ranges.ranges))})
+            for merged in ranges:
+                SubElement(element, "mergeCell", {"ref": str(merged)})
+            self.xf.send(element)
 
     def write_rows(self):
         xf = self.xf.send(True)
@@ -308,7 +497,12 @@ class _SheetWriter(WorksheetWriter):
                 elif value is None:
                     append(f'{start} t="{data_type}" />')
                 else:
-                    text = safe_string(value) if isinstance(value, Number) else _escape(str(value))
+                    if type(value) is int:
+                        text = f"{value:.16g}"  # safe_string's "%.16g" without its checks: never NaN or infinite
+                    elif isinstance(value, Number):
+                        text = safe_string(value)
+                    else:
+                        text = _escape(str(value))
                     # An empty text (a NaN) closes the element at once, as the XML writer does.
                     content = f"<v>{text}</v>" if text else "<v />"
                     append(f'{start} t="{data_type}">{content}</c>')

@@ -114,3 +114,17 @@ def test_the_exports_merges_give_the_cells_openpyxls_merge_gives(slug, code, vie
     assert _parts(ours.getvalue()) == _parts(theirs.getvalue())
     sheet = load_workbook(BytesIO(ours.getvalue())).worksheets[0]
     assert sheet.merged_cells.ranges  # the comparison holds merges, not an empty list
+
+
+def test_a_stylesheet_kept_from_an_earlier_export_is_used_only_for_a_workbook_of_the_same_styles(vietnamese):
+    # The export keeps each styles.xml it writes, by the styles the workbook holds (spreadsheets.saving._STYLESHEETS),
+    # and the borders its merges add up (_merged_border): a workbook of other styles between two of the same must
+    # not be given the first one's, and the second of the same must be given what openpyxl writes for it.
+    plan = as_plan(HY)
+    files = {}
+    for code in ("01", "02", "01"):
+        ours, theirs = _saved_both_ways(lambda code=code: plan_workbook(plan, code))
+        assert _parts(ours) == _parts(theirs), code
+        files.setdefault(code, []).append(_parts(ours)["xl/styles.xml"])
+    assert files["01"][0] == files["01"][1]
+    assert files["01"][0] != files["02"][0]  # the table's styles and the indicators' differ: not one kept file
