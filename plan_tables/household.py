@@ -206,6 +206,37 @@ def household_columns(appendix: Appendix) -> list[Column]:
     ]
 
 
+def _cells_reader(columns: list[Column]) -> Callable[[dict], list]:
+    """A function reading a row's cells, one per column, off its figures ((year, kind) → a HouseholdFigure or
+    FigureValues: attrgetter reads both alike); None where the row has no such figure.
+
+    The consecutive columns of one figure (a year's households, poor households and rate) are read in one get and one
+    attrgetter call: a national table has 12.000 cells."""
+    runs: list[tuple[tuple[int, str], list[str]]] = []
+    for column in columns:
+        key, attribute = (column.year, column.kind), _CELL_ATTRIBUTES[column.field]
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(attribute)
+        else:
+            runs.append((key, [attribute]))
+    # attrgetter of several attributes gives a tuple of them, of one the value itself.
+    steps = [(key, attrgetter(*attributes), len(attributes), (None,) * len(attributes)) for key, attributes in runs]
+
+    def read(figures: dict) -> list:
+        cells = []
+        for key, get, width, blank in steps:
+            figure = figures.get(key)
+            if figure is None:
+                cells += blank
+            elif width == 1:
+                cells.append(get(figure))
+            else:
+                cells += get(figure)
+        return cells
+
+    return read
+
+
 def household_table(appendix: Appendix, *, with_figures: bool = True) -> HouseholdTable:
     """The appendix as published, plus its computed total. Two queries, whatever its size.
 
@@ -248,16 +279,11 @@ def household_table(appendix: Appendix, *, with_figures: bool = True) -> Househo
             if convert is not None:
                 values[_RATE] = convert(values[_RATE])
             figures_by_locality[locality_id][year, kind] = make(FigureValues, values)
-    # Per column: the figure it shows and how to read the value off it (attrgetter: the same for a model instance
-    # and a FigureValues tuple, and cheap for the 20.000 cells of a national table).
-    readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in columns]
+    read_cells = _cells_reader(columns)
     published_order = []
     for number, label, locality_id, locality_name, locality_slug, locality_kind, is_total in appendix_rows:
         row_figures = figures_by_locality[locality_id]
-        cells = []
-        for key, read in readers:
-            figure = row_figures.get(key)
-            cells.append(None if figure is None else read(figure))
+        cells = read_cells(row_figures)
         row = Row(
             number=number,
             label=label,
@@ -323,14 +349,13 @@ def table_with_edits(table: HouseholdTable, edits: dict[tuple[int, int, str], di
     by_locality: dict[int, dict] = defaultdict(dict)
     for (locality_id, year, kind), values in edits.items():
         by_locality[locality_id][year, kind] = values
-    readers = [((column.year, column.kind), attrgetter(_CELL_ATTRIBUTES[column.field])) for column in table.columns]
+    read_cells = _cells_reader(table.columns)
     published_order = []
     for row in table.published_order:
         figures = dict(row.figures)
         for key, values in by_locality.get(row.locality_id, {}).items():
             figures[key] = _edited_figure(figures.get(key), values)
-        cells = [None if figures.get(key) is None else read(figures[key]) for key, read in readers]
-        published_order.append(Row(**{**row.__dict__, "cells": cells, "figures": figures}))
+        published_order.append(Row(**{**row.__dict__, "cells": read_cells(figures), "figures": figures}))
     rows, total = _split(published_order)
     return HouseholdTable(
         appendix=table.appendix,
