@@ -10,10 +10,11 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from operator import itemgetter
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+
+from .items import tuple_getter
 
 VIETNAMESE = (",", ".")  # (decimal separator, thousand separator)
 ENGLISH = (".", ",")
@@ -256,8 +257,8 @@ class Formatter:
         ):
             return lambda values: None
         expected_types = tuple(Decimal if rate else int for rate in is_rate)
-        rates_of = _positions_getter([index for index, rate in enumerate(is_rate) if rate])
-        counts_of = _positions_getter([index for index, rate in enumerate(is_rate) if not rate])
+        rates_of = tuple_getter([index for index, rate in enumerate(is_rate) if rate])
+        counts_of = tuple_getter([index for index, rate in enumerate(is_rate) if not rate])
         # Decimal's __format__ is three times slower than its str(), which is `rate`'s text.
         template = "".join(
             opening + ("{!s}" if rate else "{:,}") + closing for opening, rate in zip(openings, is_rate, strict=True)
@@ -283,13 +284,6 @@ _ROW_UNSAFE_MARKUP = re.compile(r"[,.{}\0]")
 # A rate that `Formatter.rate` writes otherwise than its own text: a fourth whole digit (grouped), a third decimal,
 # an exponent, NaN or Infinity.
 _RATE_OUT_OF_COMMON_CASE = re.compile(r"\d{4}|\.\d{3}|[A-Za-z]")
-
-
-def _positions_getter(positions: list[int]) -> Callable[[tuple], tuple]:
-    """itemgetter(*positions), always giving a tuple (of one position it gives the value, of none it fails)."""
-    if len(positions) > 1:
-        return itemgetter(*positions)
-    return lambda values: tuple(values[position] for position in positions)
 
 
 def format_measure(value) -> str:

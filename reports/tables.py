@@ -1,7 +1,5 @@
 """django-tables2 tables of the report pages."""
 
-from operator import itemgetter
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
@@ -11,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Qualifier
+from kernel.items import tuple_getter
 from kernel.markup import text, url_maker
 from kernel.numbers import Formatter
 from plan_tables.household import Column, HouseholdTable, selection_total
@@ -46,13 +45,6 @@ def figure_format(column: Column, numbers: Formatter):
     """How the column's figures are written: rates with the decimals the document printed (2,27; 1,2), counts
     grouped (7.540)."""
     return numbers.rate if column.is_rate else numbers.count
-
-
-def _values_of(keys: list[str]):
-    """itemgetter(*keys), always giving a tuple (itemgetter of one key gives the value, of none fails)."""
-    if len(keys) > 1:
-        return itemgetter(*keys)
-    return lambda record: tuple(record[key] for key in keys)
 
 
 class DistrictTable(tables.Table):
@@ -130,7 +122,7 @@ class DistrictTable(tables.Table):
             )
             for column in self.visible_columns
         ]
-        figures_of = _values_of([key for key, _format, _opening in figure_cells])
+        figures_of = tuple_getter([key for key, _format, _opening in figure_cells])
         write_figures = formatter.row_writer(
             [column.is_rate for column in self.visible_columns],
             [opening for _key, _format, opening in figure_cells],

@@ -16,7 +16,6 @@ from io import BytesIO
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from openpyxl.cell import Cell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -138,16 +137,8 @@ def _findings_by_appendix(tables: PlanTables) -> dict[str, list[Finding]]:
 
 
 def _put(ws: Worksheet, row: int, column: int, value):
-    """ws.cell(...) for values from the database, which stay what they are (see `_keep_text`)."""
-    return _keep_text(ws.cell(row=row, column=column, value=value), value)
-
-
-def _keep_text(cell: Cell, value) -> Cell:
-    """openpyxl takes any text starting with “=” for a formula, so a stored label such as “=HYPERLINK(…)” would
-    become a live formula in the official's Excel. Text stays text."""
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+    """ws.cell(...) for values from the database, which stay what they are (saving.keep_text)."""
+    return saving.keep_text(ws.cell(row=row, column=column, value=value), value)
 
 
 # The export's fonts and alignments are made once per process and shared by every workbook (openpyxl never changes

@@ -66,6 +66,14 @@ _ROWS_MARK = "povertyplan-rows-c2f1d7a0"
 _NUMBERS = (int, float, Decimal)  # exactly these types (not bool): openpyxl's type "n"
 
 
+def keep_text(cell: Cell, value) -> Cell:
+    """openpyxl takes any text starting with “=” for a formula, so a stored label such as “=HYPERLINK(…)” would
+    become a live formula in the official's Excel. Text stays text."""
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 class SheetBody:
     """A sheet's data rows from `first_row` down, one row after another: each cell a value and its built style
     (a `StyleArray` shared by the cells of that style, never changed), or an openpyxl cell where the value is not
@@ -97,13 +105,11 @@ class SheetBody:
                 continue
             scratch = self._scratch
             scratch.value = value
+            keep_text(scratch, value)
             if type(scratch._value) is str:
-                entries.append((column, scratch._value, "s" if scratch.data_type == "f" else scratch.data_type, style))
+                entries.append((column, scratch._value, scratch.data_type, style))
                 continue
-            cell = Cell(self.ws, row=row, column=column, value=value, style_array=style)
-            if isinstance(value, str) and cell.data_type == "f":
-                cell.data_type = "s"
-            entries.append(cell)
+            entries.append(keep_text(Cell(self.ws, row=row, column=column, value=value, style_array=style), value))
         self.rows.append(entries)
         return row
 
